@@ -1,0 +1,212 @@
+// Top level, kernel, scheduler, devices and cgroups of a config (docs/config.md).
+#include "sim/config/parse_config.hpp"
+
+#include "schedulers/elevator.hpp"
+#include "sim/config/input_error.hpp"
+#include "sim/config/overrides.hpp"
+#include "sim/config/units.hpp"
+#include "sim/devices/device.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace iosim {
+
+static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
+{
+  json j = root.has("kernel") ? root.value().at("kernel") : json::object();
+  JsonNode k(j, root.file(), "kernel");
+  k.only_keys({"ioc_api", "memory_model", "schedule", "step_jitter_ns", "gfp_atomic_fail_rate", "hz", "nr_requests",
+               "dirty_bytes", "dirty_background_bytes", "dirty_writeback_ms", "dirty_expire_ms"});
+  KernelSpec& ks            = sc.kernel;
+  ks.ioc_api                = k.get_enum("ioc_api", {"legacy", "fixed", "cic_changed"}, "fixed");
+  ks.memory_model           = k.get_enum("memory_model", {"sc", "tso", "weak"}, "sc");
+  ks.schedule               = k.get_enum("schedule", {"random"}, "random");
+  ks.step_jitter_ns         = uint64_t(k.get_int("step_jitter_ns", 0, 1000000, 50));
+  ks.gfp_atomic_fail_rate   = k.get_double("gfp_atomic_fail_rate", 0.0, 1.0, 0.0);
+  ks.hz                     = int(k.get_int("hz", 100, 1000, 1000));
+  if (ks.hz != 100 && ks.hz != 250 && ks.hz != 300 && ks.hz != 1000)
+    k.fail("hz", std::to_string(ks.hz) + " is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
+  ks.nr_requests            = int(k.get_int("nr_requests", 4, 1000000, 128));
+  ks.dirty_bytes            = k.get_bytes("dirty_bytes", 4096, 1ull << 40, 64ull << 20);
+  ks.dirty_background_bytes = k.get_bytes("dirty_background_bytes", 4096, 1ull << 40, 16ull << 20);
+  if (ks.dirty_background_bytes > ks.dirty_bytes)
+    k.fail("dirty_background_bytes", format_bytes(ks.dirty_background_bytes) + " exceeds kernel.dirty_bytes (" +
+                                          format_bytes(ks.dirty_bytes) + ")");
+  ks.dirty_writeback_ms = uint64_t(k.get_int("dirty_writeback_ms", 1, 3600000, 5000));
+  ks.dirty_expire_ms    = uint64_t(k.get_int("dirty_expire_ms", 0, 3600000, 3000));
+  norm["kernel"]        = {{"ioc_api", ks.ioc_api},
+                    {"memory_model", ks.memory_model},
+                    {"schedule", ks.schedule},
+                    {"step_jitter_ns", ks.step_jitter_ns},
+                    {"gfp_atomic_fail_rate", ks.gfp_atomic_fail_rate},
+                    {"hz", ks.hz},
+                    {"nr_requests", ks.nr_requests},
+                    {"dirty_bytes", ks.dirty_bytes},
+                    {"dirty_background_bytes", ks.dirty_background_bytes},
+                    {"dirty_writeback_ms", ks.dirty_writeback_ms},
+                    {"dirty_expire_ms", ks.dirty_expire_ms}};
+}
+
+static void parse_scheduler(const JsonNode& root, Scenario& sc, json& norm)
+{
+  json j = root.has("scheduler") ? root.value().at("scheduler") : json::object();
+  JsonNode s(j, root.file(), "scheduler");
+  std::vector<std::string> names, keys = {"name"};
+  for (const auto& t : elevator_types()) {
+    names.push_back(t.name);
+    keys.push_back(t.name);
+  }
+  s.only_keys(keys);
+  sc.scheduler.name     = s.get_enum("name", names, "noop");
+  const ElevatorType* t = find_elevator_type(sc.scheduler.name);
+  json tun              = s.has(t->name) ? s.value().at(t->name) : json::object();
+  JsonNode tn(tun, root.file(), std::string("scheduler.") + t->name);
+  std::vector<std::string> tnames;
+  for (const auto& row : t->tunables)
+    tnames.push_back(row.name);
+  tn.only_keys(tnames);
+  json out = json::object();
+  for (const auto& row : t->tunables)
+    out[row.name] = tn.get_int(row.name, row.lo, row.hi, row.dflt);
+  sc.scheduler.tunables = out;
+  norm["scheduler"]     = {{"name", sc.scheduler.name}, {t->name, out}};
+}
+
+static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
+{
+  auto devs = root.array("devices");
+  if (devs.empty())
+    root.fail("devices", "missing or empty (expected at least one device)");
+  std::vector<std::string> models;
+  for (const auto& t : device_types())
+    models.push_back(t.name);
+  norm["devices"] = json::array();
+  for (const auto& d : devs) {
+    d.expect_object();
+    DeviceSpec ds;
+    ds.name = d.get_string("name");
+    if (ds.name.empty() || ds.name.find_first_of(" ./") != std::string::npos)
+      d.fail("name", describe(d.value().at("name")) + " is not a device name (non-empty, no spaces, dots or slashes)");
+    if (sc.device(ds.name))
+      d.fail("name", "\"" + ds.name + "\" is already used by another device");
+    ds.model              = d.get_enum("model", models);
+    const DeviceType* t   = find_device_type(ds.model);
+    std::vector<std::string> keys = {"name", "model"};
+    for (const auto& p : t->params)
+      keys.push_back(p.name);
+    d.only_keys(keys);
+    json params = json::object();
+    for (const auto& p : t->params) {
+      if (p.integer)
+        params[p.name] = d.get_int(p.name, int64_t(p.lo), int64_t(p.hi), int64_t(p.dflt));
+      else
+        params[p.name] = d.get_double(p.name, p.lo, p.hi, p.dflt);
+    }
+    if (ds.model == "hdd" && params["seek_full_ms"].get<double>() < params["seek_track_ms"].get<double>())
+      d.fail("seek_full_ms", "is below seek_track_ms (a full-stroke seek cannot be shorter than one track)");
+    if (ds.model == "ssd")
+      for (const char* dir : {"read", "write"}) {
+        double lat_ns = 1e3 * params[std::string(dir) + "_latency_us"].get<double>();
+        double x_ns   = 4096e3 / params[std::string(dir) + "_mbs"].get<double>();
+        if (lat_ns < x_ns)
+          d.fail(std::string(dir) + "_latency_us",
+                 "is below the time to transfer 4 KiB at " + std::string(dir) + "_mbs (" + json(x_ns / 1e3).dump() + " us)");
+      }
+    ds.params = params;
+    auto model        = make_device(ds.model, params);
+    ds.capacity_bytes = model->capacity();
+    ds.queue_depth    = model->queue_depth();
+    ds.rotational     = model->rotational();
+    json nd           = params;
+    nd["name"]        = ds.name;
+    nd["model"]       = ds.model;
+    norm["devices"].push_back(nd);
+    sc.devices.push_back(ds);
+  }
+}
+
+static void parse_cgroups(const JsonNode& root, Scenario& sc, json& norm)
+{
+  // CFQ's root group has weight 2 x 500 = 1000 (spec F); it always exists.
+  sc.cgroups.push_back({"root", 1000});
+  norm["cgroups"] = json::array();
+  for (const auto& c : root.array("cgroups")) {
+    c.only_keys({"name", "weight"});
+    CgroupSpec cs;
+    cs.name = c.get_string("name");
+    if (cs.name == "root")
+      c.fail("name", "\"root\" is implicit (CFQ's root group, weight 1000, spec F); name your cgroups otherwise");
+    if (cs.name.empty() || cs.name.find_first_of(" ./") != std::string::npos)
+      c.fail("name", describe(c.value().at("name")) + " is not a cgroup name (non-empty, no spaces, dots or slashes)");
+    if (sc.cgroup(cs.name))
+      c.fail("name", "\"" + cs.name + "\" is already used by another cgroup");
+    cs.weight = int(c.get_int("weight", 10, 1000, 500)); // blkio.weight 10..1000, default 500 (spec F)
+    sc.cgroups.push_back(cs);
+    norm["cgroups"].push_back({{"name", cs.name}, {"weight", cs.weight}});
+  }
+}
+
+Scenario parse_config(const json& doc, const std::string& file)
+{
+  JsonNode root(doc, file, "");
+  root.expect_object();
+  root.only_keys({"description", "seed", "duration_ms", "kernel", "scheduler", "devices", "cgroups", "tasks", "events",
+                  "workloads"});
+  if (root.has("workloads"))
+    root.fail("workloads", "importers (fio, blkparse, msr, iolog) are not available in this version; "
+                           "describe tasks[] by hand");
+  Scenario sc;
+  sc.source_file = file;
+  json norm      = json::object();
+  sc.description = root.get_string("description", "");
+  sc.seed        = uint64_t(root.get_int("seed", 0, INT64_MAX, 1));
+  sc.duration_ms = uint64_t(root.get_int("duration_ms", 1, 86400000, 1000));
+  norm["description"] = sc.description;
+  norm["seed"]        = sc.seed;
+  norm["duration_ms"] = sc.duration_ms;
+  parse_kernel(root, sc, norm);
+  parse_scheduler(root, sc, norm);
+  parse_devices(root, sc, norm);
+  parse_cgroups(root, sc, norm);
+  parse_tasks(root, sc, norm);
+  parse_events(root, sc, norm);
+  sc.normalised = norm;
+  return sc;
+}
+
+static std::string line_col(const std::string& text, size_t byte)
+{
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i, ++col)
+    if (text[i] == '\n') {
+      ++line;
+      col = 0;
+    }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(path + ": cannot open config file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto p           = what.find("syntax error");
+    throw InputError(path + ": " + line_col(text, e.byte ? e.byte - 1 : 0) + ": invalid JSON: " +
+                     (p == std::string::npos ? what : what.substr(p)));
+  }
+  for (const auto& o : overrides)
+    apply_override(doc, o);
+  return parse_config(doc, path);
+}
+
+} // namespace iosim

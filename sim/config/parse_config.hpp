@@ -1,0 +1,23 @@
+// Config → Scenario: parse and validate everything before the SimGrid Engine exists
+// (architecture doc, Decisions). Every rejection is an InputError naming file and JSON path.
+#pragma once
+#include "sim/config/json_path.hpp"
+#include "sim/config/scenario.hpp"
+
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+// Reads the file, applies `--set` overrides (KEY=VALUE, dotted keys, array indices as numbers),
+// validates, fills defaults and the normalised config.
+Scenario load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// Same from an already-parsed document (tests use this); `file` is only used in messages.
+Scenario parse_config(const json& doc, const std::string& file);
+
+// Internal pieces (parse_config.cpp / parse_tasks.cpp).
+void parse_tasks(const JsonNode& root, Scenario& sc, json& norm);
+void parse_events(const JsonNode& root, Scenario& sc, json& norm);
+IoprioSpec parse_ioprio(const JsonNode& n, json& norm);
+
+} // namespace iosim

@@ -1,0 +1,52 @@
+// What one simulation produced, as plain data (no SimGrid types): the engine fills it, the
+// report writer turns it into the report JSON of the contract.
+#pragma once
+#include "sim/config/scenario.hpp"
+#include "sim/metrics/io_stats.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+struct TaskResult {
+  int pid = 0;
+  std::string name;
+  std::string kind = "task"; // task | flusher
+  int cgroup = 0;            // index into Scenario::cgroups, at the end of the run
+  IoprioSpec ioprio;         // as set (class none = derived from nice/policy)
+  int nice = 0;
+  SchedPolicy policy = SchedPolicy::normal;
+  bool sync = true;          // its requests go to a sync queue (false for the flusher)
+  DirStats read, write;
+  uint64_t disk_time_ns = 0; // device service time of its requests
+  uint64_t start_ns = 0, end_ns = 0; // its I/O phase (fio's job runtime)
+  uint64_t exit_ns = 0;
+};
+
+struct DeviceResult {
+  std::string name;
+  uint64_t total_ios = 0, io_bytes = 0;
+  uint64_t busy_ns = 0;
+  uint64_t dirty_bytes_at_end = 0;
+  nlohmann::json scheduler = nlohmann::json::object();
+};
+
+struct EventResult {
+  uint64_t at_ns = 0;
+  std::string type, task, detail, result;
+};
+
+struct RunResult {
+  uint64_t sim_time_ns = 0;
+  std::vector<TaskResult> tasks;
+  std::vector<DeviceResult> devices;
+  std::vector<uint64_t> cgroup_disk_ns; // per Scenario::cgroups index, by the issuer's group at submission
+  std::vector<EventResult> events;
+  uint64_t engine_events = 0;
+  std::string events_jsonl; // one JSON object per line, when --events is given
+  double wall_s = 0;
+};
+
+} // namespace iosim

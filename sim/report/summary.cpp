@@ -1,0 +1,52 @@
+// The short human summary printed to stderr after a run (read from the report itself).
+#include "sim/report/report.hpp"
+
+#include <cstdio>
+
+namespace iosim {
+
+std::string summary_table(const nlohmann::json& r)
+{
+  std::string out;
+  char line[256];
+  const auto& m = r["meta"];
+  std::snprintf(line, sizeof line, "iosim %s: seed %llu, scheduler %s, ioc_api %s, memory %s, %.1f ms simulated\n",
+                m["version"].get<std::string>().c_str(), (unsigned long long)m["seed"].get<uint64_t>(),
+                m["scheduler"].get<std::string>().c_str(), m["ioc_api"].get<std::string>().c_str(),
+                m["memory_model"].get<std::string>().c_str(), m["sim_time_ms"].get<double>());
+  out += line;
+  std::snprintf(line, sizeof line, "%-14s %-8s %-7s %9s %10s %9s %10s %10s %10s %6s %6s\n", "task", "cgroup", "ioprio",
+                "read_iops", "read_KiB/s", "wr_iops", "wr_KiB/s", "p50_us", "p99_us", "share", "expect");
+  out += line;
+  for (const auto& t : r["tasks"]) {
+    const auto& rd = t["read"];
+    const auto& wr = t["write"];
+    const auto& lat = rd["total_ios"].get<uint64_t>() >= wr["total_ios"].get<uint64_t>() ? rd : wr;
+    std::string prio = t["ioprio"]["class"].get<std::string>();
+    if (t["ioprio"].contains("level"))
+      prio += "/" + std::to_string(t["ioprio"]["level"].get<int>());
+    std::snprintf(line, sizeof line, "%-14.14s %-8.8s %-7s %9.1f %10.0f %9.1f %10.0f %10.1f %10.1f %6.3f %6.3f\n",
+                  t["name"].get<std::string>().c_str(), t["cgroup"].get<std::string>().c_str(), prio.c_str(),
+                  rd["iops"].get<double>(), rd["bw"].get<double>(), wr["iops"].get<double>(), wr["bw"].get<double>(),
+                  double(lat["clat_ns"]["percentile"]["50.000000"].get<uint64_t>()) / 1e3,
+                  double(lat["clat_ns"]["percentile"]["99.000000"].get<uint64_t>()) / 1e3, t["share"].get<double>(),
+                  t["expected_share"].get<double>());
+    out += line;
+  }
+  for (const auto& d : r["device"]) {
+    std::snprintf(line, sizeof line, "device %s (%s): %llu I/Os, busy %.1f ms, utilization %.1f%%\n",
+                  d["name"].get<std::string>().c_str(), d["model"].get<std::string>().c_str(),
+                  (unsigned long long)d["total_ios"].get<uint64_t>(), d["busy_ms"].get<double>(),
+                  100.0 * d["utilization"].get<double>());
+    out += line;
+  }
+  const auto& f = r["fairness"];
+  std::snprintf(line, sizeof line, "fairness: jain %.3f over tasks, max cgroup share error %.3f; correctness: %s\n",
+                f["jain_index"].get<double>(), f["max_share_error"].get<double>(),
+                r["correctness"]["checked"].empty() ? "no detector ran (kernel model not built yet)"
+                                                     : (std::to_string(r["correctness"]["violations_total"].get<int>()) + " violations").c_str());
+  out += line;
+  return out;
+}
+
+} // namespace iosim

@@ -1,0 +1,150 @@
+"""CLI behaviour as a user meets it: help, bad input (one line, exit 2, no output file),
+determinism (same config and seed -> same bytes apart from `engine`), --seed/--set/--events."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+IOSIM = os.environ.get("IOSIM", "iosim")
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+QUICK = os.path.join(ROOT, "configs", "quickstart.json")
+
+
+def run(*args, timeout=300):
+    return subprocess.run([IOSIM, *args], capture_output=True, text=True, timeout=timeout)
+
+
+class Help(unittest.TestCase):
+    def test_help_lists_the_commands_that_exist(self):
+        p = run("--help")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("iosim run CONFIG", p.stdout)
+        self.assertIn("iosim validate CONFIG", p.stdout)
+        for later in ("sweep", "merge", "import", "explain"):
+            self.assertNotIn(f"iosim {later}", p.stdout, "commands appear in --help only once they exist")
+
+    def test_simgrid_never_sees_user_flags(self):
+        # SimGrid would eat --cfg=... and --help; iosim must reject it as its own unknown option.
+        p = run("run", QUICK, "--cfg=contexts/factory:thread")
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def assert_one_line_error(self, p, *fragments):
+        self.assertEqual(p.returncode, 2, p.stderr)
+        lines = p.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        for frag in fragments:
+            self.assertIn(frag, lines[0])
+
+    def test_validate_names_the_json_path(self):
+        cfg = self.write("config.json", json.dumps({
+            "devices": [{"name": "sda", "model": "hdd"}],
+            "tasks": [{"name": "a", "job": {}}, {"name": "b"}, {"name": "c", "ioprio": {"class": "be", "level": 9}}]}))
+        p = run("validate", cfg)
+        self.assert_one_line_error(p, f"{cfg}: tasks[2].ioprio.level: 9 is out of range 0..7")
+        self.assertEqual(p.stdout, "")
+
+    def test_run_writes_no_output_file_on_bad_input(self):
+        cfg = self.write("config.json", '{"devices": [{"name": "sda", "model": "tape"}]}')
+        out = os.path.join(self.dir, "report.json")
+        events = os.path.join(self.dir, "events.jsonl")
+        p = run("run", cfg, "--out", out, "--events", events)
+        self.assert_one_line_error(p, 'devices[0].model: "tape" is not one of: hdd, ssd, null')
+        self.assertEqual(sorted(os.listdir(self.dir)), ["config.json"], "no partial or temporary file left")
+
+    def test_invalid_json_names_line(self):
+        cfg = self.write("config.json", '{\n "seed": 1,\n "devices": [\n')
+        self.assert_one_line_error(run("validate", cfg), f"{cfg}: line 4", "invalid JSON")
+
+    def test_missing_config_file(self):
+        self.assert_one_line_error(run("run", os.path.join(self.dir, "nope.json")), "nope.json: cannot open config file")
+
+    def test_bad_flags(self):
+        self.assert_one_line_error(run("frobnicate"), "unknown command 'frobnicate'")
+        self.assert_one_line_error(run("run", QUICK, "--seed", "abc"), "seed")
+        self.assert_one_line_error(run("run"), "missing CONFIG")
+        self.assert_one_line_error(run("run", QUICK, "--set", "tasks.9.nice=1"), "index 9 is out of range")
+        self.assert_one_line_error(run("run", QUICK, "--set", "duration_ms=0"), "duration_ms: 0 is out of range 1..")
+
+    def test_unwritable_output(self):
+        self.assert_one_line_error(run("run", QUICK, "--set", "duration_ms=50", "--out", "/nonexistent/dir/r.json"),
+                                   "/nonexistent/dir/r.json: cannot write output")
+
+    def test_bad_simgrid_cfg_is_bad_input_not_a_crash(self):
+        p = run("run", QUICK, "--set", "duration_ms=50", "--simgrid-cfg", "no/such:key")
+        self.assertIn(p.returncode, (2,), p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+
+class Determinism(unittest.TestCase):
+    def report(self, *extra):
+        p = run("run", QUICK, "--set", "duration_ms=800", *extra)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        return r, json.dumps({k: v for k, v in r.items() if k != "engine"}, sort_keys=True)
+
+    def test_same_seed_same_bytes(self):
+        p1 = run("run", QUICK, "--set", "duration_ms=800")
+        p2 = run("run", QUICK, "--set", "duration_ms=800")
+        self.assertEqual(p1.returncode, 0, p1.stderr)
+        # Byte-identical apart from the engine section (wall-clock figures).
+        strip = lambda s: re.sub(r'"engine": \{[^}]*\}', '"engine": {}', s)  # noqa: E731
+        self.assertIn('"engine": {', p1.stdout)
+        self.assertEqual(strip(p1.stdout), strip(p2.stdout))
+
+    def test_seed_changes_the_run_and_is_reported(self):
+        r1, a = self.report("--seed", "1")
+        r2, b = self.report("--seed", "2")
+        self.assertEqual(r2["meta"]["seed"], 2)
+        self.assertNotEqual(a, b, "a random workload must differ between seeds")
+        self.assertNotEqual(r1["meta"]["config_sha256"], r2["meta"]["config_sha256"])
+
+    def test_set_is_applied(self):
+        r, _ = self.report("--set", "kernel.ioc_api=legacy", "--set", "tasks.0.ioprio.level=2")
+        self.assertEqual(r["meta"]["ioc_api"], "legacy")
+        self.assertEqual(r["tasks"][1]["ioprio"], {"class": "be", "level": 2})
+
+
+class Outputs(unittest.TestCase):
+    def test_out_and_events_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            out, ev = os.path.join(d, "r.json"), os.path.join(d, "e.jsonl")
+            p = run("run", QUICK, "--set", "duration_ms=300", "--out", out, "--events", ev)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stdout, "", "the report goes to --out, not stdout")
+            self.assertIn("randreader", p.stderr, "a summary table goes to stderr")
+            with open(out) as f:
+                r = json.load(f)
+            with open(ev) as f:
+                lines = [json.loads(l) for l in f]
+            completes = [l for l in lines if l["ev"] == "complete"]
+            self.assertEqual(len(completes), r["device"][0]["total_ios"], "one line per request completion")
+            self.assertEqual(sorted(os.listdir(d)), ["e.jsonl", "r.json"])
+
+    def test_validate_prints_the_normalised_config(self):
+        p = run("validate", QUICK)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        cfg = json.loads(p.stdout)
+        self.assertEqual(cfg["kernel"]["nr_requests"], 128, "defaults are filled in")
+        self.assertEqual(cfg["tasks"][0]["job"]["bs"], 4096, "sizes are normalised to bytes")
+
+
+if __name__ == "__main__":
+    unittest.main()

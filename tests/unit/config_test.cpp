@@ -1,0 +1,240 @@
+// Config validation: one test per kind of bad value, each checking the whole one-line message
+// (file, JSON path, what was found, what was expected), plus defaults and --set overrides.
+#include "sim/config/input_error.hpp"
+#include "sim/config/overrides.hpp"
+#include "sim/config/parse_config.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+
+using namespace iosim;
+using json = nlohmann::json;
+
+namespace {
+
+json base()
+{
+  return json::parse(R"({
+    "seed": 3, "duration_ms": 500,
+    "devices": [{"name": "sda", "model": "hdd"}],
+    "cgroups": [{"name": "a", "weight": 200}],
+    "tasks": [{"name": "r", "job": {"rw": "randread"}},
+              {"name": "w", "count": 2, "cgroup": "a", "job": {"rw": "write", "direct": false}},
+              {"name": "x", "ioprio": {"class": "be", "level": 2}}]
+  })");
+}
+
+std::string error_of(const json& doc)
+{
+  try {
+    parse_config(doc, "config.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+std::string error_with(const std::string& set)
+{
+  json d = base();
+  try {
+    apply_override(d, set);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return error_of(d);
+}
+
+} // namespace
+
+TEST(Config, DefaultsAreFilledIn)
+{
+  Scenario sc = parse_config(base(), "config.json");
+  EXPECT_EQ(sc.kernel.ioc_api, "fixed");
+  EXPECT_EQ(sc.kernel.nr_requests, 128);
+  EXPECT_EQ(sc.scheduler.name, "noop");
+  ASSERT_EQ(sc.cgroups.size(), 2u);
+  EXPECT_EQ(sc.cgroups[0].name, "root");
+  EXPECT_EQ(sc.cgroups[0].weight, 1000) << "spec F: CFQ's root group weighs 2 x 500";
+  EXPECT_EQ(sc.tasks[0].job.bs, 4096u);
+  EXPECT_EQ(sc.tasks[0].job.size, 500ull << 30) << "whole device by default";
+  EXPECT_EQ(sc.instance_names(), (std::vector<std::string>{"r", "w.0", "w.1", "x"}));
+  EXPECT_FALSE(sc.tasks[2].has_job);
+  EXPECT_EQ(sc.normalised["tasks"][0]["job"]["rw"], "randread");
+}
+
+TEST(Config, OutOfRangeInteger)
+{
+  EXPECT_EQ(error_with("tasks.2.ioprio.level=9"), "config.json: tasks[2].ioprio.level: 9 is out of range 0..7");
+}
+
+TEST(Config, WrongType)
+{
+  EXPECT_EQ(error_with("duration_ms=\"long\""),
+            "config.json: duration_ms: \"long\" is not an integer (expected 1..86400000)");
+}
+
+TEST(Config, UnknownKey)
+{
+  EXPECT_EQ(error_with("tasks.0.job.blocksize=4096"),
+            "config.json: tasks[0].job.blocksize: unknown key; expected one of: device, rw, rwmixread, bs, direct, "
+            "sync, iodepth, thinktime_us, rate_kbs, offset, size, io_limit, runtime_ms, start_ms");
+}
+
+TEST(Config, BadEnum)
+{
+  EXPECT_EQ(error_with("kernel.ioc_api=new"),
+            "config.json: kernel.ioc_api: \"new\" is not one of: legacy, fixed, cic_changed");
+  EXPECT_EQ(error_with("scheduler.name=bfq"), "config.json: scheduler.name: \"bfq\" is not one of: noop");
+}
+
+TEST(Config, MissingRequired)
+{
+  json d = base();
+  d["devices"][0].erase("model");
+  EXPECT_EQ(error_of(d), "config.json: devices[0].model: missing (expected one of: hdd, ssd, null)");
+  json e = base();
+  e.erase("devices");
+  EXPECT_EQ(error_of(e), "config.json: devices: missing or empty (expected at least one device)");
+}
+
+TEST(Config, BadByteCount)
+{
+  EXPECT_EQ(error_with("tasks.0.job.bs=\"4q\""),
+            "config.json: tasks[0].job.bs: \"4q\" is not a byte count (expected an integer or a string like \"4k\", "
+            "\"1m\", \"2g\")");
+  EXPECT_EQ(error_with("tasks.0.job.bs=1000"), "config.json: tasks[0].job.bs: 1000 is not a multiple of the 512-byte sector");
+  EXPECT_EQ(error_with("tasks.0.job.bs=\"32m\""), "config.json: tasks[0].job.bs: \"32m\" is out of range 512..16m");
+}
+
+TEST(Config, UnknownReferences)
+{
+  EXPECT_EQ(error_with("tasks.0.job.device=sdb"),
+            "config.json: tasks[0].job.device: \"sdb\" is not a device of this config (devices: sda)");
+  EXPECT_EQ(error_with("tasks.0.cgroup=b"),
+            "config.json: tasks[0].cgroup: \"b\" is not a cgroup of this config (declare it in cgroups[])");
+}
+
+TEST(Config, DuplicateNames)
+{
+  EXPECT_EQ(error_with("tasks.2.name=r"), "config.json: tasks[2].name: task instance \"r\" is defined twice");
+  EXPECT_EQ(error_with("cgroups.0.name=root"),
+            "config.json: cgroups[0].name: \"root\" is implicit (CFQ's root group, weight 1000, spec F); name your "
+            "cgroups otherwise");
+}
+
+TEST(Config, WeightRangeIsTheKernels)
+{
+  EXPECT_EQ(error_with("cgroups.0.weight=5"), "config.json: cgroups[0].weight: 5 is out of range 10..1000");
+}
+
+TEST(Config, IoprioClassRules)
+{
+  EXPECT_EQ(error_with("tasks.2.ioprio={\"class\":\"idle\",\"level\":3}"),
+            "config.json: tasks[2].ioprio.level: class idle takes no level (IDLE has none, spec A.5)");
+  EXPECT_EQ(error_with("tasks.0.nice=20"), "config.json: tasks[0].nice: 20 is out of range -20..19");
+}
+
+TEST(Config, KernelSettings)
+{
+  EXPECT_EQ(error_with("kernel.hz=500"),
+            "config.json: kernel.hz: 500 is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
+  EXPECT_EQ(error_with("kernel.gfp_atomic_fail_rate=1.5"),
+            "config.json: kernel.gfp_atomic_fail_rate: 1.5 is out of range 0.0..1.0");
+  EXPECT_EQ(error_with("kernel.dirty_background_bytes=\"128m\""),
+            "config.json: kernel.dirty_background_bytes: 128m exceeds kernel.dirty_bytes (64m)");
+}
+
+TEST(Config, DeviceModelConsistency)
+{
+  EXPECT_EQ(error_with("devices.0.seek_full_ms=0.5"),
+            "config.json: devices[0].seek_full_ms: is below seek_track_ms (a full-stroke seek cannot be shorter than one "
+            "track)");
+  EXPECT_EQ(error_with("devices.0.rpm=100"), "config.json: devices[0].rpm: 100 is out of range 1000.0..20000.0");
+  json d = base();
+  d["devices"][0] = {{"name", "sda"}, {"model", "ssd"}, {"read_latency_us", 1}};
+  EXPECT_EQ(error_of(d), "config.json: devices[0].read_latency_us: is below the time to transfer 4 KiB at read_mbs "
+                         "(7.447272727272727 us)");
+}
+
+TEST(Config, EventChecks)
+{
+  json d          = base();
+  d["events"]     = json::array({{{"at_ms", 900}, {"type", "exit"}, {"task", "r"}}});
+  EXPECT_EQ(error_of(d), "config.json: events[0].at_ms: 900 is out of range 0..500");
+  d["events"]     = json::array({{{"at_ms", 10}, {"type", "exit"}, {"task", "w"}}});
+  EXPECT_EQ(error_of(d), "config.json: events[0].task: \"w\" is not a task instance existing at 10 ms (instances are "
+                         "name or name.i when count > 1; fork children exist after their fork)");
+  // A fork child exists only after its fork (events are taken in time order).
+  d["events"] = json::array({{{"at_ms", 5}, {"type", "exit"}, {"task", "kid"}},
+                             {{"at_ms", 20}, {"type", "fork"}, {"task", "r"}, {"child", "kid"}}});
+  EXPECT_EQ(error_of(d), "config.json: events[0].task: \"kid\" is not a task instance existing at 5 ms (instances are "
+                         "name or name.i when count > 1; fork children exist after their fork)");
+  d["events"] = json::array({{{"at_ms", 20}, {"type", "fork"}, {"task", "r"}, {"child", "kid"}},
+                             {{"at_ms", 25}, {"type", "ioprio_set"}, {"task", "kid"}, {"by", "w.1"},
+                              {"ioprio", {{"class", "be"}, {"level", 7}}}},
+                             {{"at_ms", 30}, {"type", "cgroup_move"}, {"task", "kid"}, {"cgroup", "a"}}});
+  EXPECT_EQ(error_of(d), "(accepted)");
+  d["events"][2]["clone_io"] = true;
+  EXPECT_EQ(error_of(d), "config.json: events[2].clone_io: unknown key; expected one of: at_ms, type, task, cgroup");
+}
+
+TEST(Config, WorkloadsAreNotAvailableYet)
+{
+  json d         = base();
+  d["workloads"] = json::array({{{"type", "fio"}, {"file", "x.fio"}}});
+  EXPECT_EQ(error_of(d), "config.json: workloads: importers (fio, blkparse, msr, iolog) are not available in this "
+                         "version; describe tasks[] by hand");
+}
+
+TEST(ConfigOverride, SetsNestedKeysWithIndices)
+{
+  json d = base();
+  apply_override(d, "tasks.0.ioprio.level=3");
+  apply_override(d, "kernel.ioc_api=legacy");
+  apply_override(d, "tasks.0.job.bs=\"8k\"");
+  EXPECT_EQ(d["tasks"][0]["ioprio"]["level"], 3);
+  EXPECT_EQ(d["kernel"]["ioc_api"], "legacy") << "a bare string";
+  EXPECT_EQ(d["tasks"][0]["job"]["bs"], "8k");
+}
+
+TEST(ConfigOverride, RejectsBadForms)
+{
+  json d = base();
+  EXPECT_THROW(apply_override(d, "seed"), InputError);
+  try {
+    apply_override(d, "tasks.7.nice=1");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "--set tasks.7.nice=1: index 7 is out of range (tasks has 3 elements)");
+  }
+  try {
+    apply_override(d, "tasks.first.nice=1");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "--set tasks.first.nice=1: tasks is an array; expected a numeric index, got \"first\"");
+  }
+}
+
+TEST(ConfigFile, InvalidJsonNamesLineAndColumn)
+{
+  std::string path = ::testing::TempDir() + "/bad.json";
+  std::ofstream(path) << "{\n  \"seed\": 1,\n  \"duration_ms\": ,\n}\n";
+  try {
+    load_config(path);
+    FAIL();
+  } catch (const InputError& e) {
+    std::string msg = e.what();
+    EXPECT_EQ(msg.rfind(path + ": line 3, column 18: invalid JSON: syntax error", 0), 0u) << msg;
+  }
+}
+
+TEST(ConfigFile, MissingFile)
+{
+  try {
+    load_config("/nonexistent/x.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/x.json: cannot open config file");
+  }
+}

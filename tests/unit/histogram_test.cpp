@@ -1,0 +1,69 @@
+// fio's log-linear bucket layout (stat.h: 6 bits, 64 buckets per power of two), worked by hand.
+#include "sim/metrics/histogram.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace iosim;
+
+TEST(Histogram, ExactBelow128)
+{
+  EXPECT_EQ(LatencyHistogram::bucket_of(0), 0);
+  EXPECT_EQ(LatencyHistogram::bucket_of(127), 127);
+  EXPECT_EQ(LatencyHistogram::bucket_value(127), 127u);
+}
+
+TEST(Histogram, LogLinearAbove128)
+{
+  // 128: msb 7, error bits 1, index (1+1)*64 + ((128>>1) & 63) = 128
+  EXPECT_EQ(LatencyHistogram::bucket_of(128), 128);
+  // 255: index 128 + (127 & 63) = 191, bucket [254, 256) -> midpoint 255
+  EXPECT_EQ(LatencyHistogram::bucket_of(255), 191);
+  EXPECT_EQ(LatencyHistogram::bucket_value(191), 255u);
+  // 256: msb 8, error bits 2, index 3*64 + 0 = 192, bucket [256, 260) -> 258
+  EXPECT_EQ(LatencyHistogram::bucket_of(256), 192);
+  EXPECT_EQ(LatencyHistogram::bucket_value(192), 258u);
+  // 1 ms: msb 19, error bits 13, index 14*64 + ((1e6 >> 13) & 63) = 896 + 58 = 954,
+  // bucket [2^19 + 58*8192, +8192) -> 524288 + 475136 + 4096 = 1,003,520
+  EXPECT_EQ(LatencyHistogram::bucket_of(1000000), 954);
+  EXPECT_EQ(LatencyHistogram::bucket_value(954), 1003520u);
+}
+
+TEST(Histogram, PercentilesAndMoments)
+{
+  LatencyHistogram h;
+  for (uint64_t v = 1; v <= 100; ++v)
+    h.add(v);
+  EXPECT_EQ(h.count(), 100u);
+  EXPECT_EQ(h.min(), 1u);
+  EXPECT_EQ(h.max(), 100u);
+  EXPECT_DOUBLE_EQ(h.mean(), 50.5);
+  EXPECT_EQ(h.percentile(50), 50u);
+  EXPECT_EQ(h.percentile(99), 99u);
+  EXPECT_EQ(h.percentile(99.99), 100u);
+  EXPECT_EQ(h.percentile(1), 1u);
+}
+
+TEST(Histogram, PercentileIsTheBucketMidpoint)
+{
+  LatencyHistogram h;
+  for (int i = 0; i < 1000; ++i)
+    h.add(1000000);
+  EXPECT_EQ(h.percentile(50), 1003520u) << "within 1/128 of the true value, as fio reports";
+  EXPECT_EQ(h.min(), 1000000u) << "min, max and mean stay exact";
+}
+
+TEST(Histogram, EmptyReportsZeros)
+{
+  LatencyHistogram h;
+  EXPECT_EQ(h.percentile(50), 0u);
+  EXPECT_EQ(h.min(), 0u);
+  EXPECT_EQ(h.max(), 0u);
+  EXPECT_EQ(h.mean(), 0.0);
+}
+
+TEST(Histogram, FioPercentileKeys)
+{
+  EXPECT_EQ(percentile_key(99.9), "99.900000");
+  EXPECT_EQ(percentile_key(50), "50.000000");
+  EXPECT_EQ(LatencyHistogram::default_percentiles().size(), 17u);
+}
