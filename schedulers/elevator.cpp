@@ -3,7 +3,8 @@
 
 #include "sim/config/input_error.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 void Elevator::add_request(Request& rq, uint64_t now_ns)
 {
@@ -44,8 +45,7 @@ const std::vector<ElevatorType>& elevator_types()
 const ElevatorType* find_elevator_type(const std::string& name)
 {
   for (const auto& t : elevator_types())
-    if (name == t.name)
-      return &t;
+    if (name == t.name) return &t;
   return nullptr;
 }
 

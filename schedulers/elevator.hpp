@@ -11,15 +11,17 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct ElevatorCounters {
   uint64_t inserted = 0, dispatched = 0, completed = 0;
   uint64_t queued = 0, in_driver = 0;
 };
 
-class Elevator {
-public:
+class Elevator
+{
+ public:
   virtual ~Elevator() = default;
   // Request setup/teardown (elevator_set_req_fn / elevator_put_req_fn). false = setup failed.
   bool set_request(Request& rq, uint64_t now_ns) { return do_set_request(rq, now_ns); }
@@ -35,11 +37,11 @@ public:
   // Scheduler-specific report section (CFQ's charged slice time etc.); empty object by default.
   virtual nlohmann::json report() const { return nlohmann::json::object(); }
 
-private:
+ private:
   virtual bool do_set_request(Request&, uint64_t) { return true; }
   virtual void do_put_request(Request&) {}
   virtual void do_add_request(Request& rq, uint64_t now_ns) = 0;
-  virtual Request* do_dispatch(uint64_t now_ns) = 0;
+  virtual Request* do_dispatch(uint64_t now_ns)             = 0;
   virtual void do_completed(Request&, uint64_t) {}
   ElevatorCounters c_;
 };
@@ -53,7 +55,7 @@ struct ElevatorTunable {
 
 struct ElevatorDeviceInfo {
   bool rotational = true;
-  int hz = 1000;
+  int hz          = 1000;
 };
 
 struct ElevatorType {

@@ -1,17 +1,21 @@
 // Job generator (see job.hpp).
 #include "workloads/job.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 bool JobGenerator::pick_write(RandomStream& rng) const
 {
   switch (job_.rw) {
-    case RwMode::read:
-    case RwMode::randread: return false;
-    case RwMode::write:
-    case RwMode::randwrite: return true;
-    case RwMode::rw:
-    case RwMode::randrw: return rng.below(100) >= uint64_t(job_.rwmixread);
+  case RwMode::read:
+  case RwMode::randread:
+    return false;
+  case RwMode::write:
+  case RwMode::randwrite:
+    return true;
+  case RwMode::rw:
+  case RwMode::randrw:
+    return rng.below(100) >= uint64_t(job_.rwmixread);
   }
   return false;
 }
@@ -25,8 +29,7 @@ NextIo JobGenerator::next(RandomStream& rng)
   if (random) {
     rel = rng.below(blocks) * job_.bs;
   } else {
-    if (seq_pos_ + job_.bs > job_.size)
-      seq_pos_ = 0;
+    if (seq_pos_ + job_.bs > job_.size) seq_pos_ = 0;
     rel = seq_pos_;
     seq_pos_ += job_.bs;
   }

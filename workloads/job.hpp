@@ -4,7 +4,8 @@
 #include "sim/config/scenario.hpp"
 #include "workloads/random_stream.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 struct NextIo {
   uint64_t offset;
@@ -12,13 +13,14 @@ struct NextIo {
   bool write;
 };
 
-class JobGenerator {
-public:
+class JobGenerator
+{
+ public:
   explicit JobGenerator(const JobSpec& job) : job_(job) {}
   NextIo next(RandomStream& rng);
   const JobSpec& spec() const { return job_; }
 
-private:
+ private:
   bool pick_write(RandomStream& rng) const;
   JobSpec job_;
   uint64_t seq_pos_ = 0; // next sequential position relative to job_.offset

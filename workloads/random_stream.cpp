@@ -3,7 +3,8 @@
 
 #include <cmath>
 
-namespace iosim {
+namespace iosim
+{
 
 static uint64_t splitmix64(uint64_t& x)
 {
@@ -37,8 +38,7 @@ uint64_t RandomStream::next()
 
 uint64_t RandomStream::below(uint64_t n)
 {
-  if (n <= 1)
-    return 0;
+  if (n <= 1) return 0;
   uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t r;
   do

@@ -3,18 +3,20 @@
 #pragma once
 #include <cstdint>
 
-namespace iosim {
+namespace iosim
+{
 
-class RandomStream {
-public:
+class RandomStream
+{
+ public:
   RandomStream(uint64_t seed, uint64_t stream);
   uint64_t next();
-  uint64_t below(uint64_t n);  // uniform in [0, n), unbiased (rejection)
-  double uniform01();          // [0, 1)
+  uint64_t below(uint64_t n); // uniform in [0, n), unbiased (rejection)
+  double uniform01();         // [0, 1)
   double exponential(double mean);
   bool chance(double p) { return uniform01() < p; }
 
-private:
+ private:
   uint64_t s_[4];
 };
 

@@ -4,16 +4,18 @@
 
 #include <deque>
 
-namespace iosim {
+namespace iosim
+{
 
-namespace {
-class Noop : public Elevator {
+namespace
+{
+class Noop : public Elevator
+{
   std::deque<Request*> fifo_;
   void do_add_request(Request& rq, uint64_t) override { fifo_.push_back(&rq); }
   Request* do_dispatch(uint64_t) override
   {
-    if (fifo_.empty())
-      return nullptr;
+    if (fifo_.empty()) return nullptr;
     Request* rq = fifo_.front();
     fifo_.pop_front();
     return rq;
@@ -23,7 +25,9 @@ class Noop : public Elevator {
 
 ElevatorType noop_elevator_type()
 {
-  return {"noop", "FIFO, no merging, no idling (block/noop-iosched.c)", {},
+  return {"noop",
+          "FIFO, no merging, no idling (block/noop-iosched.c)",
+          {},
           [](const nlohmann::json&, const ElevatorDeviceInfo&) { return std::make_unique<Noop>(); }};
 }
 

@@ -11,17 +11,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace iosim {
+namespace iosim
+{
 
 static bool write_all(int fd, const void* p, size_t n)
 {
   const char* c = static_cast<const char*>(p);
   while (n) {
     ssize_t k = ::write(fd, c, n);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      return false;
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
     c += k;
     n -= size_t(k);
   }
@@ -32,12 +31,10 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
 {
   ChildOutput out;
   int fds[2];
-  if (pipe(fds) != 0)
-    internal_error(__FILE__, __LINE__, std::string("pipe: ") + std::strerror(errno));
+  if (pipe(fds) != 0) internal_error(__FILE__, __LINE__, std::string("pipe: ") + std::strerror(errno));
   std::fflush(nullptr);
   pid_t pid = fork();
-  if (pid < 0)
-    internal_error(__FILE__, __LINE__, std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) internal_error(__FILE__, __LINE__, std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(fds[0]);
     prctl(PR_SET_PDEATHSIG, SIGKILL); // children die with the parent
@@ -45,8 +42,7 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
     try {
       for (const auto& part : work()) {
         uint64_t n = part.size();
-        if (!write_all(fds[1], &n, sizeof n) || !write_all(fds[1], part.data(), part.size()))
-          code = 3;
+        if (!write_all(fds[1], &n, sizeof n) || !write_all(fds[1], part.data(), part.size())) code = 3;
       }
     } catch (const InputError& e) {
       std::fprintf(stderr, "iosim: %s\n", e.what());
@@ -64,10 +60,8 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
   char chunk[1 << 16];
   while (true) {
     ssize_t k = ::read(fds[0], chunk, sizeof chunk);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      break;
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
     buf.append(chunk, size_t(k));
   }
   ::close(fds[0]);
@@ -81,8 +75,7 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
     return out;
   }
   out.status = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
-  if (out.status != 0 && out.status != 2)
-    out.status = 3;
+  if (out.status != 0 && out.status != 2) out.status = 3;
   size_t pos = 0;
   while (out.status == 0 && pos + 8 <= buf.size()) {
     uint64_t n;

@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct ChildOutput {
-  int status = 0; // 0 ok, 2 bad input, 3 internal error
+  int status = 0;                 // 0 ok, 2 bad input, 3 internal error
   std::vector<std::string> parts; // what the child sent, in order
   std::string error;              // one line when status != 0 and the child said nothing
 };

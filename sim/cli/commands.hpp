@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct RunArgs {
   std::string config;

@@ -44,16 +44,14 @@ static po::variables_map parse(const std::vector<std::string>& args, po::options
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
-  if (!vm.count(positional))
-    throw po::error("missing CONFIG argument");
+  if (!vm.count(positional)) throw po::error("missing CONFIG argument");
   return vm;
 }
 
 static int dispatch(int argc, char** argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty())
-    return usage_error("missing command");
+  if (args.empty()) return usage_error("missing command");
   std::string cmd = args.front();
   args.erase(args.begin());
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
@@ -68,22 +66,18 @@ static int dispatch(int argc, char** argv)
     po::options_description o("run");
     RunArgs a;
     o.add_options()("seed", po::value<uint64_t>(), "")("set", po::value<std::vector<std::string>>(), "")(
-        "out", po::value<std::string>(), "")("events", po::value<std::string>(), "")(
-        "simgrid-cfg", po::value<std::vector<std::string>>(), "");
+        "out", po::value<std::string>(), "")("events", po::value<std::string>(),
+                                             "")("simgrid-cfg", po::value<std::vector<std::string>>(), "");
     po::variables_map vm = parse(args, o, "config");
     a.config             = vm["config"].as<std::string>();
     if (vm.count("seed")) {
       a.has_seed = true;
       a.seed     = vm["seed"].as<uint64_t>();
     }
-    if (vm.count("set"))
-      a.sets = vm["set"].as<std::vector<std::string>>();
-    if (vm.count("out"))
-      a.out = vm["out"].as<std::string>();
-    if (vm.count("events"))
-      a.events = vm["events"].as<std::string>();
-    if (vm.count("simgrid-cfg"))
-      a.simgrid_cfg = vm["simgrid-cfg"].as<std::vector<std::string>>();
+    if (vm.count("set")) a.sets = vm["set"].as<std::vector<std::string>>();
+    if (vm.count("out")) a.out = vm["out"].as<std::string>();
+    if (vm.count("events")) a.events = vm["events"].as<std::string>();
+    if (vm.count("simgrid-cfg")) a.simgrid_cfg = vm["simgrid-cfg"].as<std::vector<std::string>>();
     return cmd_run(a);
   }
   if (cmd == "validate") {

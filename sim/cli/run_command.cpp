@@ -10,14 +10,15 @@
 #include <cstdio>
 #include <iostream>
 
-namespace iosim {
+namespace iosim
+{
 
 static Scenario load(const std::string& config, const std::vector<std::string>& sets, const RunArgs* a)
 {
   Scenario sc = load_config(config, sets);
   if (a && a->has_seed) {
-    sc.seed                 = a->seed;
-    sc.normalised["seed"]   = a->seed;
+    sc.seed               = a->seed;
+    sc.normalised["seed"] = a->seed;
   }
   return sc;
 }
@@ -31,21 +32,19 @@ int cmd_validate(const std::string& config, const std::vector<std::string>& sets
 
 int cmd_run(const RunArgs& a)
 {
-  Scenario sc = load(a.config, a.sets, &a);
+  Scenario sc    = load(a.config, a.sets, &a);
   ChildOutput co = run_in_child([&] {
     RunOptions opt{a.simgrid_cfg, !a.events.empty()};
     RunResult r = run_simulation(sc, opt);
     return std::vector<std::string>{render_report(build_report(sc, r)), r.events_jsonl};
   });
   if (co.status != 0) {
-    if (!co.error.empty())
-      std::fprintf(stderr, "iosim: %s\n", co.error.c_str());
+    if (!co.error.empty()) std::fprintf(stderr, "iosim: %s\n", co.error.c_str());
     return co.status;
   }
   IOSIM_CHECK(co.parts.size() == 2, "simulation process sent " + std::to_string(co.parts.size()) + " parts");
   const std::string& report = co.parts[0];
-  if (!a.events.empty())
-    write_file_atomically(a.events, co.parts[1]);
+  if (!a.events.empty()) write_file_atomically(a.events, co.parts[1]);
   if (a.out.empty() || a.out == "-")
     std::fwrite(report.data(), 1, report.size(), stdout);
   else

@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace iosim {
+namespace iosim
+{
 
 void internal_error(const char* file, int line, const std::string& what)
 {

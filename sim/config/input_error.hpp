@@ -4,10 +4,12 @@
 #include <stdexcept>
 #include <string>
 
-namespace iosim {
+namespace iosim
+{
 
-class InputError : public std::runtime_error {
-public:
+class InputError : public std::runtime_error
+{
+ public:
   explicit InputError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
@@ -18,6 +20,5 @@ public:
 
 #define IOSIM_CHECK(cond, msg)                                                                                         \
   do {                                                                                                                 \
-    if (!(cond))                                                                                                       \
-      ::iosim::internal_error(__FILE__, __LINE__, std::string("check failed: " #cond ": ") + (msg));                   \
+    if (!(cond)) ::iosim::internal_error(__FILE__, __LINE__, std::string("check failed: " #cond ": ") + (msg));        \
   } while (0)

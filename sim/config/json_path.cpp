@@ -7,16 +7,14 @@
 #include <algorithm>
 #include <cmath>
 
-namespace iosim {
+namespace iosim
+{
 
 std::string describe(const json& v)
 {
-  if (v.is_object())
-    return "an object";
-  if (v.is_array())
-    return "an array";
-  if (v.is_null())
-    return "null";
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  if (v.is_null()) return "null";
   std::string s = v.dump();
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
 }
@@ -29,10 +27,7 @@ static std::string join(const std::vector<std::string>& xs, const char* sep)
   return out;
 }
 
-std::string JsonNode::key_path(const std::string& key) const
-{
-  return path_.empty() ? key : path_ + "." + key;
-}
+std::string JsonNode::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 void JsonNode::fail(const std::string& key, const std::string& what) const
 {
@@ -46,31 +41,24 @@ void JsonNode::fail_here(const std::string& what) const
 
 void JsonNode::expect_object() const
 {
-  if (!p_->is_object())
-    fail_here(describe((*p_)) + " is not an object");
+  if (!p_->is_object()) fail_here(describe((*p_)) + " is not an object");
 }
 
 JsonNode JsonNode::child(const std::string& key) const
 {
   expect_object();
-  if (!p_->contains(key))
-    fail(key, "missing (required)");
+  if (!p_->contains(key)) fail(key, "missing (required)");
   return JsonNode(p_->at(key), file_, key_path(key));
 }
 
-JsonNode JsonNode::element(size_t i) const
-{
-  return JsonNode(p_->at(i), file_, path_ + "[" + std::to_string(i) + "]");
-}
+JsonNode JsonNode::element(size_t i) const { return JsonNode(p_->at(i), file_, path_ + "[" + std::to_string(i) + "]"); }
 
 std::vector<JsonNode> JsonNode::array(const std::string& key) const
 {
   std::vector<JsonNode> out;
-  if (!has(key))
-    return out;
+  if (!has(key)) return out;
   const json& a = p_->at(key);
-  if (!a.is_array())
-    fail(key, describe(a) + " is not an array");
+  if (!a.is_array()) fail(key, describe(a) + " is not an array");
   JsonNode arr(a, file_, key_path(key));
   for (size_t i = 0; i < a.size(); ++i)
     out.push_back(arr.element(i));
@@ -88,8 +76,7 @@ void JsonNode::only_keys(const std::vector<std::string>& known) const
 int64_t JsonNode::get_int(const std::string& key, int64_t lo, int64_t hi, std::optional<int64_t> dflt) const
 {
   if (!has(key)) {
-    if (dflt)
-      return *dflt;
+    if (dflt) return *dflt;
     fail(key, "missing (required integer " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
   }
   const json& x = p_->at(key);
@@ -112,50 +99,42 @@ int64_t JsonNode::get_int(const std::string& key, int64_t lo, int64_t hi, std::o
 double JsonNode::get_double(const std::string& key, double lo, double hi, std::optional<double> dflt) const
 {
   if (!has(key)) {
-    if (dflt)
-      return *dflt;
+    if (dflt) return *dflt;
     fail(key, "missing (required number)");
   }
   const json& x = p_->at(key);
-  if (!x.is_number())
-    fail(key, describe(x) + " is not a number");
+  if (!x.is_number()) fail(key, describe(x) + " is not a number");
   double d = x.get<double>();
-  if (!(d >= lo && d <= hi))
-    fail(key, describe(x) + " is out of range " + json(lo).dump() + ".." + json(hi).dump());
+  if (!(d >= lo && d <= hi)) fail(key, describe(x) + " is out of range " + json(lo).dump() + ".." + json(hi).dump());
   return d;
 }
 
 bool JsonNode::get_bool(const std::string& key, std::optional<bool> dflt) const
 {
   if (!has(key)) {
-    if (dflt)
-      return *dflt;
+    if (dflt) return *dflt;
     fail(key, "missing (required true or false)");
   }
   const json& x = p_->at(key);
-  if (!x.is_boolean())
-    fail(key, describe(x) + " is not true or false");
+  if (!x.is_boolean()) fail(key, describe(x) + " is not true or false");
   return x.get<bool>();
 }
 
 std::string JsonNode::get_string(const std::string& key, std::optional<std::string> dflt) const
 {
   if (!has(key)) {
-    if (dflt)
-      return *dflt;
+    if (dflt) return *dflt;
     fail(key, "missing (required string)");
   }
   const json& x = p_->at(key);
-  if (!x.is_string())
-    fail(key, describe(x) + " is not a string");
+  if (!x.is_string()) fail(key, describe(x) + " is not a string");
   return x.get<std::string>();
 }
 
 std::string JsonNode::get_enum(const std::string& key, const std::vector<std::string>& choices,
                                std::optional<std::string> dflt) const
 {
-  if (!has(key) && !dflt)
-    fail(key, "missing (expected one of: " + join(choices, ", ") + ")");
+  if (!has(key) && !dflt) fail(key, "missing (expected one of: " + join(choices, ", ") + ")");
   std::string s = get_string(key, dflt);
   if (std::find(choices.begin(), choices.end(), s) == choices.end())
     fail(key, describe(p_->at(key)) + " is not one of: " + join(choices, ", "));
@@ -165,8 +144,7 @@ std::string JsonNode::get_enum(const std::string& key, const std::vector<std::st
 uint64_t JsonNode::get_bytes(const std::string& key, uint64_t lo, uint64_t hi, std::optional<uint64_t> dflt) const
 {
   if (!has(key)) {
-    if (dflt)
-      return *dflt;
+    if (dflt) return *dflt;
     fail(key, "missing (required byte count)");
   }
   const json& x = p_->at(key);
@@ -175,10 +153,8 @@ uint64_t JsonNode::get_bytes(const std::string& key, uint64_t lo, uint64_t hi, s
     n = x.get<uint64_t>();
   else if (x.is_string())
     n = parse_bytes(x.get<std::string>());
-  if (!n)
-    fail(key, describe(x) + " is not a byte count (expected an integer or a string like \"4k\", \"1m\", \"2g\")");
-  if (*n < lo || *n > hi)
-    fail(key, describe(x) + " is out of range " + format_bytes(lo) + ".." + format_bytes(hi));
+  if (!n) fail(key, describe(x) + " is not a byte count (expected an integer or a string like \"4k\", \"1m\", \"2g\")");
+  if (*n < lo || *n > hi) fail(key, describe(x) + " is out of range " + format_bytes(lo) + ".." + format_bytes(hi));
   return *n;
 }
 

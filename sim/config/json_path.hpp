@@ -7,22 +7,27 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 using json = nlohmann::json;
 
-class JsonNode {
-public:
-  JsonNode(const json& value, std::string file, std::string path) : p_(&value), file_(std::move(file)), path_(std::move(path)) {}
+class JsonNode
+{
+ public:
+  JsonNode(const json& value, std::string file, std::string path)
+      : p_(&value), file_(std::move(file)), path_(std::move(path))
+  {
+  }
 
   const json& value() const { return *p_; }
   const std::string& path() const { return path_; }
   const std::string& file() const { return file_; }
   bool has(const std::string& key) const { return p_->is_object() && p_->contains(key); }
 
-  JsonNode child(const std::string& key) const;               // must exist
-  JsonNode element(size_t i) const;                           // v_ must be an array
-  std::vector<JsonNode> array(const std::string& key) const;  // absent -> empty
+  JsonNode child(const std::string& key) const;              // must exist
+  JsonNode element(size_t i) const;                          // v_ must be an array
+  std::vector<JsonNode> array(const std::string& key) const; // absent -> empty
   void expect_object() const;
   // Rejects keys outside `known` (typos must not be silently ignored).
   void only_keys(const std::vector<std::string>& known) const;
@@ -40,7 +45,7 @@ public:
   [[noreturn]] void fail_here(const std::string& what) const;
   std::string key_path(const std::string& key) const;
 
-private:
+ private:
   const json* p_;
   std::string file_;
   std::string path_;

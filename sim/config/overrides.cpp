@@ -6,15 +6,14 @@
 
 #include <cctype>
 
-namespace iosim {
+namespace iosim
+{
 
 static bool is_index(const std::string& s)
 {
-  if (s.empty() || s.size() > 9)
-    return false;
+  if (s.empty() || s.size() > 9) return false;
   for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c)))
-      return false;
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   return true;
 }
 
@@ -36,22 +35,20 @@ void apply_override(nlohmann::json& doc, const std::string& assignment)
   while (true) {
     size_t dot       = key.find('.', pos);
     std::string part = key.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    if (part.empty())
-      throw InputError("--set " + assignment + ": empty component in key \"" + key + "\"");
+    if (part.empty()) throw InputError("--set " + assignment + ": empty component in key \"" + key + "\"");
     nlohmann::json* next;
     if (cur->is_array()) {
       if (!is_index(part))
-        throw InputError("--set " + assignment + ": " + walked + " is an array; expected a numeric index, got \"" + part + "\"");
+        throw InputError("--set " + assignment + ": " + walked + " is an array; expected a numeric index, got \"" +
+                         part + "\"");
       size_t i = std::stoul(part);
       if (i >= cur->size())
         throw InputError("--set " + assignment + ": index " + part + " is out of range (" + walked + " has " +
                          std::to_string(cur->size()) + " elements)");
       next = &(*cur)[i];
     } else {
-      if (cur->is_null())
-        *cur = nlohmann::json::object();
-      if (!cur->is_object())
-        throw InputError("--set " + assignment + ": " + walked + " is not an object or array");
+      if (cur->is_null()) *cur = nlohmann::json::object();
+      if (!cur->is_object()) throw InputError("--set " + assignment + ": " + walked + " is not an object or array");
       next = &(*cur)[part];
     }
     walked += (walked.empty() ? "" : ".") + part;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace iosim {
+namespace iosim
+{
 void apply_override(nlohmann::json& doc, const std::string& assignment);
 } // namespace iosim

@@ -11,7 +11,8 @@
 #include <set>
 #include <sstream>
 
-namespace iosim {
+namespace iosim
+{
 
 static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
 {
@@ -19,13 +20,13 @@ static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
   JsonNode k(j, root.file(), "kernel");
   k.only_keys({"ioc_api", "memory_model", "schedule", "step_jitter_ns", "gfp_atomic_fail_rate", "hz", "nr_requests",
                "dirty_bytes", "dirty_background_bytes", "dirty_writeback_ms", "dirty_expire_ms"});
-  KernelSpec& ks            = sc.kernel;
-  ks.ioc_api                = k.get_enum("ioc_api", {"legacy", "fixed", "cic_changed"}, "fixed");
-  ks.memory_model           = k.get_enum("memory_model", {"sc", "tso", "weak"}, "sc");
-  ks.schedule               = k.get_enum("schedule", {"random"}, "random");
-  ks.step_jitter_ns         = uint64_t(k.get_int("step_jitter_ns", 0, 1000000, 50));
-  ks.gfp_atomic_fail_rate   = k.get_double("gfp_atomic_fail_rate", 0.0, 1.0, 0.0);
-  ks.hz                     = int(k.get_int("hz", 100, 1000, 1000));
+  KernelSpec& ks          = sc.kernel;
+  ks.ioc_api              = k.get_enum("ioc_api", {"legacy", "fixed", "cic_changed"}, "fixed");
+  ks.memory_model         = k.get_enum("memory_model", {"sc", "tso", "weak"}, "sc");
+  ks.schedule             = k.get_enum("schedule", {"random"}, "random");
+  ks.step_jitter_ns       = uint64_t(k.get_int("step_jitter_ns", 0, 1000000, 50));
+  ks.gfp_atomic_fail_rate = k.get_double("gfp_atomic_fail_rate", 0.0, 1.0, 0.0);
+  ks.hz                   = int(k.get_int("hz", 100, 1000, 1000));
   if (ks.hz != 100 && ks.hz != 250 && ks.hz != 300 && ks.hz != 1000)
     k.fail("hz", std::to_string(ks.hz) + " is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
   ks.nr_requests            = int(k.get_int("nr_requests", 4, 1000000, 128));
@@ -33,20 +34,20 @@ static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
   ks.dirty_background_bytes = k.get_bytes("dirty_background_bytes", 4096, 1ull << 40, 16ull << 20);
   if (ks.dirty_background_bytes > ks.dirty_bytes)
     k.fail("dirty_background_bytes", format_bytes(ks.dirty_background_bytes) + " exceeds kernel.dirty_bytes (" +
-                                          format_bytes(ks.dirty_bytes) + ")");
+                                         format_bytes(ks.dirty_bytes) + ")");
   ks.dirty_writeback_ms = uint64_t(k.get_int("dirty_writeback_ms", 1, 3600000, 5000));
   ks.dirty_expire_ms    = uint64_t(k.get_int("dirty_expire_ms", 0, 3600000, 3000));
   norm["kernel"]        = {{"ioc_api", ks.ioc_api},
-                    {"memory_model", ks.memory_model},
-                    {"schedule", ks.schedule},
-                    {"step_jitter_ns", ks.step_jitter_ns},
-                    {"gfp_atomic_fail_rate", ks.gfp_atomic_fail_rate},
-                    {"hz", ks.hz},
-                    {"nr_requests", ks.nr_requests},
-                    {"dirty_bytes", ks.dirty_bytes},
-                    {"dirty_background_bytes", ks.dirty_background_bytes},
-                    {"dirty_writeback_ms", ks.dirty_writeback_ms},
-                    {"dirty_expire_ms", ks.dirty_expire_ms}};
+                           {"memory_model", ks.memory_model},
+                           {"schedule", ks.schedule},
+                           {"step_jitter_ns", ks.step_jitter_ns},
+                           {"gfp_atomic_fail_rate", ks.gfp_atomic_fail_rate},
+                           {"hz", ks.hz},
+                           {"nr_requests", ks.nr_requests},
+                           {"dirty_bytes", ks.dirty_bytes},
+                           {"dirty_background_bytes", ks.dirty_background_bytes},
+                           {"dirty_writeback_ms", ks.dirty_writeback_ms},
+                           {"dirty_expire_ms", ks.dirty_expire_ms}};
 }
 
 static void parse_scheduler(const JsonNode& root, Scenario& sc, json& norm)
@@ -77,8 +78,7 @@ static void parse_scheduler(const JsonNode& root, Scenario& sc, json& norm)
 static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
 {
   auto devs = root.array("devices");
-  if (devs.empty())
-    root.fail("devices", "missing or empty (expected at least one device)");
+  if (devs.empty()) root.fail("devices", "missing or empty (expected at least one device)");
   std::vector<std::string> models;
   for (const auto& t : device_types())
     models.push_back(t.name);
@@ -89,10 +89,9 @@ static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
     ds.name = d.get_string("name");
     if (ds.name.empty() || ds.name.find_first_of(" ./") != std::string::npos)
       d.fail("name", describe(d.value().at("name")) + " is not a device name (non-empty, no spaces, dots or slashes)");
-    if (sc.device(ds.name))
-      d.fail("name", "\"" + ds.name + "\" is already used by another device");
-    ds.model              = d.get_enum("model", models);
-    const DeviceType* t   = find_device_type(ds.model);
+    if (sc.device(ds.name)) d.fail("name", "\"" + ds.name + "\" is already used by another device");
+    ds.model                      = d.get_enum("model", models);
+    const DeviceType* t           = find_device_type(ds.model);
     std::vector<std::string> keys = {"name", "model"};
     for (const auto& p : t->params)
       keys.push_back(p.name);
@@ -111,10 +110,10 @@ static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
         double lat_ns = 1e3 * params[std::string(dir) + "_latency_us"].get<double>();
         double x_ns   = 4096e3 / params[std::string(dir) + "_mbs"].get<double>();
         if (lat_ns < x_ns)
-          d.fail(std::string(dir) + "_latency_us",
-                 "is below the time to transfer 4 KiB at " + std::string(dir) + "_mbs (" + json(x_ns / 1e3).dump() + " us)");
+          d.fail(std::string(dir) + "_latency_us", "is below the time to transfer 4 KiB at " + std::string(dir) +
+                                                       "_mbs (" + json(x_ns / 1e3).dump() + " us)");
       }
-    ds.params = params;
+    ds.params         = params;
     auto model        = make_device(ds.model, params);
     ds.capacity_bytes = model->capacity();
     ds.queue_depth    = model->queue_depth();
@@ -140,8 +139,7 @@ static void parse_cgroups(const JsonNode& root, Scenario& sc, json& norm)
       c.fail("name", "\"root\" is implicit (CFQ's root group, weight 1000, spec F); name your cgroups otherwise");
     if (cs.name.empty() || cs.name.find_first_of(" ./") != std::string::npos)
       c.fail("name", describe(c.value().at("name")) + " is not a cgroup name (non-empty, no spaces, dots or slashes)");
-    if (sc.cgroup(cs.name))
-      c.fail("name", "\"" + cs.name + "\" is already used by another cgroup");
+    if (sc.cgroup(cs.name)) c.fail("name", "\"" + cs.name + "\" is already used by another cgroup");
     cs.weight = int(c.get_int("weight", 10, 1000, 500)); // blkio.weight 10..1000, default 500 (spec F)
     sc.cgroups.push_back(cs);
     norm["cgroups"].push_back({{"name", cs.name}, {"weight", cs.weight}});
@@ -158,11 +156,11 @@ Scenario parse_config(const json& doc, const std::string& file)
     root.fail("workloads", "importers (fio, blkparse, msr, iolog) are not available in this version; "
                            "describe tasks[] by hand");
   Scenario sc;
-  sc.source_file = file;
-  json norm      = json::object();
-  sc.description = root.get_string("description", "");
-  sc.seed        = uint64_t(root.get_int("seed", 0, INT64_MAX, 1));
-  sc.duration_ms = uint64_t(root.get_int("duration_ms", 1, 86400000, 1000));
+  sc.source_file      = file;
+  json norm           = json::object();
+  sc.description      = root.get_string("description", "");
+  sc.seed             = uint64_t(root.get_int("seed", 0, INT64_MAX, 1));
+  sc.duration_ms      = uint64_t(root.get_int("duration_ms", 1, 86400000, 1000));
   norm["description"] = sc.description;
   norm["seed"]        = sc.seed;
   norm["duration_ms"] = sc.duration_ms;
@@ -190,8 +188,7 @@ static std::string line_col(const std::string& text, size_t byte)
 Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
 {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(path + ": cannot open config file");
+  if (!in) throw InputError(path + ": cannot open config file");
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
@@ -201,8 +198,8 @@ Scenario load_config(const std::string& path, const std::vector<std::string>& ov
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     auto p           = what.find("syntax error");
-    throw InputError(path + ": " + line_col(text, e.byte ? e.byte - 1 : 0) + ": invalid JSON: " +
-                     (p == std::string::npos ? what : what.substr(p)));
+    throw InputError(path + ": " + line_col(text, e.byte ? e.byte - 1 : 0) +
+                     ": invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
   }
   for (const auto& o : overrides)
     apply_override(doc, o);

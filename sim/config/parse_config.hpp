@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 // Reads the file, applies `--set` overrides (KEY=VALUE, dotted keys, array indices as numbers),
 // validates, fills defaults and the normalised config.

@@ -7,28 +7,29 @@
 #include <map>
 #include <set>
 
-namespace iosim {
+namespace iosim
+{
 
 static const std::vector<std::string> kRwModes = {"read", "write", "randread", "randwrite", "rw", "randrw"};
 
-static bool valid_name(const std::string& s)
-{
-  return !s.empty() && s.find_first_of(" /") == std::string::npos;
-}
+static bool valid_name(const std::string& s) { return !s.empty() && s.find_first_of(" /") == std::string::npos; }
 
 IoprioSpec parse_ioprio(const JsonNode& n, json& norm)
 {
   n.only_keys({"class", "level"});
   IoprioSpec io;
   std::string c = n.get_enum("class", {"none", "rt", "be", "idle"});
-  io.cls = c == "rt" ? IoprioClass::rt : c == "be" ? IoprioClass::be : c == "idle" ? IoprioClass::idle : IoprioClass::none;
+  io.cls        = c == "rt"     ? IoprioClass::rt
+                  : c == "be"   ? IoprioClass::be
+                  : c == "idle" ? IoprioClass::idle
+                                : IoprioClass::none;
   // A.5: 8 levels (0 highest); IDLE and NONE carry no level of their own.
   if ((io.cls == IoprioClass::idle || io.cls == IoprioClass::none) && n.has("level"))
-    n.fail("level", "class " + c + " takes no level (" + (c == "idle" ? "IDLE has none, spec A.5)" : "NONE derives it from nice, spec A.5)"));
+    n.fail("level", "class " + c + " takes no level (" +
+                        (c == "idle" ? "IDLE has none, spec A.5)" : "NONE derives it from nice, spec A.5)"));
   io.level = int(n.get_int("level", 0, 7, 4));
   norm     = {{"class", c}};
-  if (io.cls == IoprioClass::rt || io.cls == IoprioClass::be)
-    norm["level"] = io.level;
+  if (io.cls == IoprioClass::rt || io.cls == IoprioClass::be) norm["level"] = io.level;
   return io;
 }
 
@@ -39,7 +40,7 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
   JobSpec job;
   if (!j.has("device") && sc.devices.size() != 1)
     j.fail("device", "missing (required when the config has more than one device)");
-  job.device = j.get_string("device", sc.devices.front().name);
+  job.device            = j.get_string("device", sc.devices.front().name);
   const DeviceSpec* dev = sc.device(job.device);
   if (!dev) {
     std::string names;
@@ -51,25 +52,33 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
   job.rw         = RwMode(std::find(kRwModes.begin(), kRwModes.end(), rw) - kRwModes.begin());
   job.rwmixread  = int(j.get_int("rwmixread", 0, 100, 50));
   job.bs         = j.get_bytes("bs", 512, 16ull << 20, 4096);
-  if (job.bs % 512)
-    j.fail("bs", format_bytes(job.bs) + " is not a multiple of the 512-byte sector");
+  if (job.bs % 512) j.fail("bs", format_bytes(job.bs) + " is not a multiple of the 512-byte sector");
   job.direct       = j.get_bool("direct", true);
   job.sync_writes  = j.get_bool("sync", false);
   job.iodepth      = int(j.get_int("iodepth", 1, 1024, 1));
   job.thinktime_us = uint64_t(j.get_int("thinktime_us", 0, 3600000000LL, 0));
   job.rate_kbs     = uint64_t(j.get_int("rate_kbs", 0, 100000000, 0));
   job.offset       = j.get_bytes("offset", 0, dev->capacity_bytes - job.bs, 0);
-  if (job.offset % 512)
-    j.fail("offset", format_bytes(job.offset) + " is not a multiple of the 512-byte sector");
+  if (job.offset % 512) j.fail("offset", format_bytes(job.offset) + " is not a multiple of the 512-byte sector");
   job.size = j.get_bytes("size", job.bs, dev->capacity_bytes - job.offset, dev->capacity_bytes - job.offset);
   job.size -= job.size % job.bs;
   job.io_limit   = j.get_bytes("io_limit", 0, UINT64_MAX >> 1, 0);
   job.runtime_ms = uint64_t(j.get_int("runtime_ms", 0, 86400000, 0));
   job.start_ms   = uint64_t(j.get_int("start_ms", 0, int64_t(sc.duration_ms), 0));
-  norm = {{"device", job.device},     {"rw", rw},          {"rwmixread", job.rwmixread},       {"bs", job.bs},
-          {"direct", job.direct},     {"sync", job.sync_writes}, {"iodepth", job.iodepth},     {"thinktime_us", job.thinktime_us},
-          {"rate_kbs", job.rate_kbs}, {"offset", job.offset}, {"size", job.size},              {"io_limit", job.io_limit},
-          {"runtime_ms", job.runtime_ms}, {"start_ms", job.start_ms}};
+  norm           = {{"device", job.device},
+                    {"rw", rw},
+                    {"rwmixread", job.rwmixread},
+                    {"bs", job.bs},
+                    {"direct", job.direct},
+                    {"sync", job.sync_writes},
+                    {"iodepth", job.iodepth},
+                    {"thinktime_us", job.thinktime_us},
+                    {"rate_kbs", job.rate_kbs},
+                    {"offset", job.offset},
+                    {"size", job.size},
+                    {"io_limit", job.io_limit},
+                    {"runtime_ms", job.runtime_ms},
+                    {"start_ms", job.start_ms}};
   return job;
 }
 
@@ -82,33 +91,41 @@ void parse_tasks(const JsonNode& root, Scenario& sc, json& norm)
     TaskSpec ts;
     ts.name = t.get_string("name");
     if (!valid_name(ts.name) || ts.name.find('.') != std::string::npos || ts.name == "admin")
-      t.fail("name", describe(t.value().at("name")) + " is not a task name (non-empty, no spaces, dots or slashes, not \"admin\")");
+      t.fail("name", describe(t.value().at("name")) +
+                         " is not a task name (non-empty, no spaces, dots or slashes, not \"admin\")");
     ts.count  = int(t.get_int("count", 1, 100000, 1));
     ts.cgroup = t.get_string("cgroup", "root");
     if (!sc.cgroup(ts.cgroup))
       t.fail("cgroup", "\"" + ts.cgroup + "\" is not a cgroup of this config (declare it in cgroups[])");
     json nio = {{"class", "none"}};
-    if (t.has("ioprio"))
-      ts.ioprio = parse_ioprio(t.child("ioprio"), nio);
-    ts.nice   = int(t.get_int("nice", -20, 19, 0));
+    if (t.has("ioprio")) ts.ioprio = parse_ioprio(t.child("ioprio"), nio);
+    ts.nice         = int(t.get_int("nice", -20, 19, 0));
     std::string pol = t.get_enum("policy", {"normal", "batch", "idle", "fifo", "rr"}, "normal");
-    ts.policy = pol == "batch" ? SchedPolicy::batch : pol == "idle" ? SchedPolicy::idle : pol == "fifo" ? SchedPolicy::fifo
-              : pol == "rr" ? SchedPolicy::rr : SchedPolicy::normal;
+    ts.policy       = pol == "batch"  ? SchedPolicy::batch
+                      : pol == "idle" ? SchedPolicy::idle
+                      : pol == "fifo" ? SchedPolicy::fifo
+                      : pol == "rr"   ? SchedPolicy::rr
+                                      : SchedPolicy::normal;
     ts.uid          = int(t.get_int("uid", 0, 65535, 1000));
     ts.euid         = int(t.get_int("euid", 0, 65535, ts.uid));
     ts.cap_sys_nice = t.get_bool("cap_sys_nice", false);
     json njob       = nullptr;
     ts.has_job      = t.has("job") && !t.value().at("job").is_null();
-    if (ts.has_job)
-      ts.job = parse_job(t.child("job"), sc, njob);
+    if (ts.has_job) ts.job = parse_job(t.child("job"), sc, njob);
     sc.tasks.push_back(ts);
     std::vector<std::string> all = sc.instance_names();
     for (auto it = all.end() - ts.count; it != all.end(); ++it)
-      if (!instances.insert(*it).second)
-        t.fail("name", "task instance \"" + *it + "\" is defined twice");
-    norm["tasks"].push_back({{"name", ts.name}, {"count", ts.count}, {"cgroup", ts.cgroup}, {"ioprio", nio},
-                             {"nice", ts.nice}, {"policy", pol}, {"uid", ts.uid}, {"euid", ts.euid},
-                             {"cap_sys_nice", ts.cap_sys_nice}, {"job", njob}});
+      if (!instances.insert(*it).second) t.fail("name", "task instance \"" + *it + "\" is defined twice");
+    norm["tasks"].push_back({{"name", ts.name},
+                             {"count", ts.count},
+                             {"cgroup", ts.cgroup},
+                             {"ioprio", nio},
+                             {"nice", ts.nice},
+                             {"policy", pol},
+                             {"uid", ts.uid},
+                             {"euid", ts.euid},
+                             {"cap_sys_nice", ts.cap_sys_nice},
+                             {"job", njob}});
   }
 }
 
@@ -120,22 +137,25 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
   std::set<std::string> known(inst.begin(), inst.end());
   std::vector<JsonNode> evs = root.array("events");
   std::stable_sort(evs.begin(), evs.end(), [](const JsonNode& a, const JsonNode& b) {
-    auto at = [](const JsonNode& n) { return n.value().is_object() && n.value().contains("at_ms") && n.value()["at_ms"].is_number() ? n.value()["at_ms"].get<double>() : 0.0; };
+    auto at = [](const JsonNode& n) {
+      return n.value().is_object() && n.value().contains("at_ms") && n.value()["at_ms"].is_number()
+                 ? n.value()["at_ms"].get<double>()
+                 : 0.0;
+    };
     return at(a) < at(b);
   });
   for (const auto& e : evs) {
     e.expect_object();
     EventSpec es;
-    std::string type = e.get_enum("type", {"fork", "exit", "ioprio_set", "cgroup_move"});
-    es.type  = type == "fork" ? EventType::fork : type == "exit" ? EventType::exit
-             : type == "ioprio_set" ? EventType::ioprio_set : EventType::cgroup_move;
+    std::string type              = e.get_enum("type", {"fork", "exit", "ioprio_set", "cgroup_move"});
+    es.type                       = type == "fork"         ? EventType::fork
+                                    : type == "exit"       ? EventType::exit
+                                    : type == "ioprio_set" ? EventType::ioprio_set
+                                                           : EventType::cgroup_move;
     std::vector<std::string> keys = {"at_ms", "type", "task"};
-    if (es.type == EventType::fork)
-      keys.insert(keys.end(), {"child", "clone_io"});
-    if (es.type == EventType::ioprio_set)
-      keys.insert(keys.end(), {"by", "ioprio"});
-    if (es.type == EventType::cgroup_move)
-      keys.push_back("cgroup");
+    if (es.type == EventType::fork) keys.insert(keys.end(), {"child", "clone_io"});
+    if (es.type == EventType::ioprio_set) keys.insert(keys.end(), {"by", "ioprio"});
+    if (es.type == EventType::cgroup_move) keys.push_back("cgroup");
     e.only_keys(keys);
     es.at_ms = uint64_t(e.get_int("at_ms", 0, int64_t(sc.duration_ms)));
     es.task  = e.get_string("task");
@@ -147,9 +167,9 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
       es.child    = e.get_string("child");
       es.clone_io = e.get_bool("clone_io", false);
       if (!valid_name(es.child) || es.child == "admin")
-        e.fail("child", describe(e.value().at("child")) + " is not a task name (non-empty, no spaces or slashes, not \"admin\")");
-      if (!known.insert(es.child).second)
-        e.fail("child", "\"" + es.child + "\" is already a task name");
+        e.fail("child", describe(e.value().at("child")) +
+                            " is not a task name (non-empty, no spaces or slashes, not \"admin\")");
+      if (!known.insert(es.child).second) e.fail("child", "\"" + es.child + "\" is already a task name");
       ne["child"]    = es.child;
       ne["clone_io"] = es.clone_io;
     } else if (es.type == EventType::ioprio_set) {
@@ -162,8 +182,7 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
       ne["ioprio"] = nio;
     } else if (es.type == EventType::cgroup_move) {
       es.cgroup = e.get_string("cgroup");
-      if (!sc.cgroup(es.cgroup))
-        e.fail("cgroup", "\"" + es.cgroup + "\" is not a cgroup of this config");
+      if (!sc.cgroup(es.cgroup)) e.fail("cgroup", "\"" + es.cgroup + "\" is not a cgroup of this config");
       ne["cgroup"] = es.cgroup;
     }
     sc.events.push_back(es);

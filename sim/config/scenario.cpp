@@ -1,15 +1,20 @@
 // Scenario helpers: enum names (the config's spelling) and look-ups.
 #include "sim/config/scenario.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 const char* to_string(IoprioClass c)
 {
   switch (c) {
-    case IoprioClass::none: return "none";
-    case IoprioClass::rt: return "rt";
-    case IoprioClass::be: return "be";
-    case IoprioClass::idle: return "idle";
+  case IoprioClass::none:
+    return "none";
+  case IoprioClass::rt:
+    return "rt";
+  case IoprioClass::be:
+    return "be";
+  case IoprioClass::idle:
+    return "idle";
   }
   return "?";
 }
@@ -17,11 +22,16 @@ const char* to_string(IoprioClass c)
 const char* to_string(SchedPolicy p)
 {
   switch (p) {
-    case SchedPolicy::normal: return "normal";
-    case SchedPolicy::batch: return "batch";
-    case SchedPolicy::idle: return "idle";
-    case SchedPolicy::fifo: return "fifo";
-    case SchedPolicy::rr: return "rr";
+  case SchedPolicy::normal:
+    return "normal";
+  case SchedPolicy::batch:
+    return "batch";
+  case SchedPolicy::idle:
+    return "idle";
+  case SchedPolicy::fifo:
+    return "fifo";
+  case SchedPolicy::rr:
+    return "rr";
   }
   return "?";
 }
@@ -29,12 +39,18 @@ const char* to_string(SchedPolicy p)
 const char* to_string(RwMode m)
 {
   switch (m) {
-    case RwMode::read: return "read";
-    case RwMode::write: return "write";
-    case RwMode::randread: return "randread";
-    case RwMode::randwrite: return "randwrite";
-    case RwMode::rw: return "rw";
-    case RwMode::randrw: return "randrw";
+  case RwMode::read:
+    return "read";
+  case RwMode::write:
+    return "write";
+  case RwMode::randread:
+    return "randread";
+  case RwMode::randwrite:
+    return "randwrite";
+  case RwMode::rw:
+    return "rw";
+  case RwMode::randrw:
+    return "randrw";
   }
   return "?";
 }
@@ -42,10 +58,14 @@ const char* to_string(RwMode m)
 const char* to_string(EventType t)
 {
   switch (t) {
-    case EventType::fork: return "fork";
-    case EventType::exit: return "exit";
-    case EventType::ioprio_set: return "ioprio_set";
-    case EventType::cgroup_move: return "cgroup_move";
+  case EventType::fork:
+    return "fork";
+  case EventType::exit:
+    return "exit";
+  case EventType::ioprio_set:
+    return "ioprio_set";
+  case EventType::cgroup_move:
+    return "cgroup_move";
   }
   return "?";
 }
@@ -53,16 +73,14 @@ const char* to_string(EventType t)
 const DeviceSpec* Scenario::device(const std::string& name) const
 {
   for (const auto& d : devices)
-    if (d.name == name)
-      return &d;
+    if (d.name == name) return &d;
   return nullptr;
 }
 
 const CgroupSpec* Scenario::cgroup(const std::string& name) const
 {
   for (const auto& c : cgroups)
-    if (c.name == name)
-      return &c;
+    if (c.name == name) return &c;
   return nullptr;
 }
 

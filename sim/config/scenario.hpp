@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 // ioprio classes, spec A.5 (encoding class<<13 | data).
 enum class IoprioClass { none = 0, rt = 1, be = 2, idle = 3 };
@@ -18,11 +19,11 @@ const char* to_string(SchedPolicy p);
 
 struct DeviceSpec {
   std::string name;
-  std::string model; // hdd | ssd | null
+  std::string model;     // hdd | ssd | null
   nlohmann::json params; // model parameters after defaults were applied (normalised)
   uint64_t capacity_bytes = 0;
-  int queue_depth = 1;
-  bool rotational = true;
+  int queue_depth         = 1;
+  bool rotational         = true;
 };
 
 struct CgroupSpec {
@@ -36,36 +37,36 @@ const char* to_string(RwMode m);
 // One I/O job (fio-like names, docs/config.md "tasks[].job").
 struct JobSpec {
   std::string device;
-  RwMode rw = RwMode::randread;
-  int rwmixread = 50;         // % reads for rw/randrw
-  uint64_t bs = 4096;         // bytes
-  bool direct = true;         // O_DIRECT: writes are sync; buffered writes go to the flusher
-  bool sync_writes = false;   // O_SYNC/REQ_SYNC: buffered writes still sync (fio "sync=1")
-  int iodepth = 1;
+  RwMode rw             = RwMode::randread;
+  int rwmixread         = 50;    // % reads for rw/randrw
+  uint64_t bs           = 4096;  // bytes
+  bool direct           = true;  // O_DIRECT: writes are sync; buffered writes go to the flusher
+  bool sync_writes      = false; // O_SYNC/REQ_SYNC: buffered writes still sync (fio "sync=1")
+  int iodepth           = 1;
   uint64_t thinktime_us = 0;
-  uint64_t rate_kbs = 0;      // 0 = unlimited (KiB/s)
-  uint64_t offset = 0;        // start of the region, bytes
-  uint64_t size = 0;          // region length, bytes (0 = to the end of the device)
-  uint64_t io_limit = 0;      // stop after this many bytes (0 = no size bound)
-  uint64_t runtime_ms = 0;    // stop after this long (0 = until duration_ms)
-  uint64_t start_ms = 0;      // startdelay
+  uint64_t rate_kbs     = 0; // 0 = unlimited (KiB/s)
+  uint64_t offset       = 0; // start of the region, bytes
+  uint64_t size         = 0; // region length, bytes (0 = to the end of the device)
+  uint64_t io_limit     = 0; // stop after this many bytes (0 = no size bound)
+  uint64_t runtime_ms   = 0; // stop after this long (0 = until duration_ms)
+  uint64_t start_ms     = 0; // startdelay
 };
 
 struct IoprioSpec {
   IoprioClass cls = IoprioClass::none; // none: derived from nice and policy (A.5)
-  int level = 4;
+  int level       = 4;
 };
 
 struct TaskSpec {
   std::string name; // instances are name.0, name.1, ... when count > 1, else name
-  int count = 1;
+  int count          = 1;
   std::string cgroup = "root";
   IoprioSpec ioprio;
-  int nice = 0;
+  int nice           = 0;
   SchedPolicy policy = SchedPolicy::normal;
   int uid = 1000, euid = 1000;
   bool cap_sys_nice = false;
-  bool has_job = true;
+  bool has_job      = true;
   JobSpec job;
 };
 
@@ -84,28 +85,28 @@ struct EventSpec {
 };
 
 struct KernelSpec {
-  std::string ioc_api = "fixed";      // legacy | fixed | cic_changed
-  std::string memory_model = "sc";    // sc | tso | weak
-  std::string schedule = "random";
-  uint64_t step_jitter_ns = 50;
-  double gfp_atomic_fail_rate = 0.0;
-  int hz = 1000;
-  int nr_requests = 128;
-  uint64_t dirty_bytes = 64ull << 20;            // balance_dirty_pages throttles writers above this
+  std::string ioc_api             = "fixed"; // legacy | fixed | cic_changed
+  std::string memory_model        = "sc";    // sc | tso | weak
+  std::string schedule            = "random";
+  uint64_t step_jitter_ns         = 50;
+  double gfp_atomic_fail_rate     = 0.0;
+  int hz                          = 1000;
+  int nr_requests                 = 128;
+  uint64_t dirty_bytes            = 64ull << 20; // balance_dirty_pages throttles writers above this
   uint64_t dirty_background_bytes = 16ull << 20; // flusher starts above this
-  uint64_t dirty_writeback_ms = 5000;            // periodic flusher wake-up (dirty_writeback_centisecs)
-  uint64_t dirty_expire_ms = 3000;               // dirty data older than this is written back
+  uint64_t dirty_writeback_ms     = 5000;        // periodic flusher wake-up (dirty_writeback_centisecs)
+  uint64_t dirty_expire_ms        = 3000;        // dirty data older than this is written back
 };
 
 struct SchedulerSpec {
-  std::string name = "noop";
+  std::string name        = "noop";
   nlohmann::json tunables = nlohmann::json::object(); // per-scheduler, validated by the elevator registry
 };
 
 struct Scenario {
   std::string description;
   std::string source_file;
-  uint64_t seed = 1;
+  uint64_t seed        = 1;
   uint64_t duration_ms = 1000;
   KernelSpec kernel;
   SchedulerSpec scheduler;

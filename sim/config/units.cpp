@@ -3,20 +3,19 @@
 
 #include <cctype>
 
-namespace iosim {
+namespace iosim
+{
 
 std::optional<uint64_t> parse_bytes(const std::string& s)
 {
-  size_t i = 0;
+  size_t i   = 0;
   uint64_t n = 0;
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-    if (n > (UINT64_MAX - 9) / 10)
-      return std::nullopt;
+    if (n > (UINT64_MAX - 9) / 10) return std::nullopt;
     n = n * 10 + uint64_t(s[i] - '0');
     ++i;
   }
-  if (i == 0)
-    return std::nullopt;
+  if (i == 0) return std::nullopt;
   std::string suffix;
   for (; i < s.size(); ++i)
     suffix += char(std::tolower(static_cast<unsigned char>(s[i])));
@@ -33,15 +32,14 @@ std::optional<uint64_t> parse_bytes(const std::string& s)
     shift = 40;
   else
     return std::nullopt;
-  if (shift && n > (UINT64_MAX >> shift))
-    return std::nullopt;
+  if (shift && n > (UINT64_MAX >> shift)) return std::nullopt;
   return n << shift;
 }
 
 std::string format_bytes(uint64_t n)
 {
   static const char* units[] = {"", "k", "m", "g", "t"};
-  int u = 0;
+  int u                      = 0;
   while (u < 4 && n >= 1024 && n % 1024 == 0) {
     n /= 1024;
     ++u;

@@ -4,7 +4,8 @@
 #include <optional>
 #include <string>
 
-namespace iosim {
+namespace iosim
+{
 std::optional<uint64_t> parse_bytes(const std::string& s);
 std::string format_bytes(uint64_t n);
 } // namespace iosim

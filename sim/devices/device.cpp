@@ -3,7 +3,8 @@
 
 #include "sim/config/input_error.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 const std::vector<DeviceType>& device_types()
 {
@@ -14,8 +15,7 @@ const std::vector<DeviceType>& device_types()
 const DeviceType* find_device_type(const std::string& name)
 {
   for (const auto& t : device_types())
-    if (name == t.name)
-      return &t;
+    if (name == t.name) return &t;
   return nullptr;
 }
 

@@ -9,23 +9,25 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct DeviceRequest {
   uint64_t offset = 0; // bytes from the start of the device
-  uint64_t bytes = 0;
-  bool write = false;
+  uint64_t bytes  = 0;
+  bool write      = false;
 };
 
-class DeviceModel {
-public:
+class DeviceModel
+{
+ public:
   virtual ~DeviceModel() = default;
   // The device accepts a request at now_ns (it has a free queue slot); returns its completion
   // time in ns (>= now_ns). Calls come in non-decreasing now_ns.
   virtual uint64_t start(const DeviceRequest& rq, uint64_t now_ns) = 0;
-  virtual int queue_depth() const = 0;
-  virtual uint64_t capacity() const = 0;
-  virtual bool rotational() const = 0;
+  virtual int queue_depth() const                                  = 0;
+  virtual uint64_t capacity() const                                = 0;
+  virtual bool rotational() const                                  = 0;
 };
 
 // One row per model parameter (fio option-table style): the parser validates against it, the

@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace iosim {
+namespace iosim
+{
 
 Hdd::Hdd(const HddParams& p) : p_(p) {}
 
@@ -14,8 +15,7 @@ double Hdd::radial_position(uint64_t offset) const
 {
   double f = std::min(1.0, double(offset) / p_.capacity_bytes);
   double k = 1.0 - p_.inner_mbs / p_.outer_mbs;
-  if (k < 1e-12)
-    return f;
+  if (k < 1e-12) return f;
   double disc = 1.0 - 2.0 * k * f * (1.0 - k / 2.0);
   return (1.0 - std::sqrt(std::max(0.0, disc))) / k;
 }
@@ -27,8 +27,7 @@ int Hdd::cylinder(uint64_t offset) const
 
 double Hdd::seek_ns(int from_cyl, int to_cyl) const
 {
-  if (from_cyl == to_cyl)
-    return 0;
+  if (from_cyl == to_cyl) return 0;
   double d = std::abs(from_cyl - to_cyl) / double(p_.cylinders - 1);
   return 1e6 * (p_.seek_track_ms + (p_.seek_full_ms - p_.seek_track_ms) * std::sqrt(d));
 }
@@ -42,23 +41,22 @@ double Hdd::media_rate(uint64_t offset) const
 double Hdd::sector_angle(uint64_t offset) const
 {
   double track_bytes = media_rate(offset) * rotation_ns() * 1e-9;
-  double a = std::fmod(double(offset), track_bytes) / track_bytes;
+  double a           = std::fmod(double(offset), track_bytes) / track_bytes;
   return a < 0 ? a + 1 : a;
 }
 
 uint64_t Hdd::start(const DeviceRequest& rq, uint64_t now_ns)
 {
-  double t = double(std::max(now_ns, busy_until_));
+  double t        = double(std::max(now_ns, busy_until_));
   double transfer = 1e9 * double(rq.bytes) / media_rate(rq.offset);
   if (!(head_valid_ && rq.offset == next_offset_)) {
     int cyl = cylinder(rq.offset);
     t += head_valid_ ? seek_ns(head_cyl_, cyl) : seek_ns(0, cyl);
     // Wait until the target sector passes under the head; the platter angle is t / rotation.
-    double rot = rotation_ns();
+    double rot        = rotation_ns();
     double head_angle = std::fmod(t, rot) / rot;
-    double wait = sector_angle(rq.offset) - head_angle;
-    if (wait < 0)
-      wait += 1.0;
+    double wait       = sector_angle(rq.offset) - head_angle;
+    if (wait < 0) wait += 1.0;
     t += wait * rot;
   }
   t += transfer;
@@ -76,14 +74,14 @@ DeviceType hdd_device_type()
   t.name        = "hdd";
   t.description = "7200 rpm SATA disk: sqrt seek curve, rotational latency, zoned transfer rate, head position";
   t.params      = {
-      {"capacity_gib", 500, 1, 1 << 20, false, "GiB", "capacity"},
-      {"rpm", 7200, 1000, 20000, false, "rpm", "spindle speed (rotation 8.33 ms at 7200)"},
-      {"seek_track_ms", 0.8, 0, 100, false, "ms", "track-to-track seek"},
-      {"seek_full_ms", 17, 0, 1000, false, "ms", "full-stroke seek; seek(d) = track + (full - track) * sqrt(d)"},
-      {"outer_mbs", 150, 1, 100000, false, "MB/s", "media transfer rate in the outermost zone"},
-      {"inner_mbs", 75, 1, 100000, false, "MB/s", "media transfer rate in the innermost zone"},
-      {"cylinders", 100000, 2, 10000000, true, "count", "seek granularity: same cylinder = no seek"},
-      {"queue_depth", 1, 1, 31, true, "requests", "requests the drive accepts at once (NCQ up to 31; served in order)"},
+           {"capacity_gib", 500, 1, 1 << 20, false, "GiB", "capacity"},
+           {"rpm", 7200, 1000, 20000, false, "rpm", "spindle speed (rotation 8.33 ms at 7200)"},
+           {"seek_track_ms", 0.8, 0, 100, false, "ms", "track-to-track seek"},
+           {"seek_full_ms", 17, 0, 1000, false, "ms", "full-stroke seek; seek(d) = track + (full - track) * sqrt(d)"},
+           {"outer_mbs", 150, 1, 100000, false, "MB/s", "media transfer rate in the outermost zone"},
+           {"inner_mbs", 75, 1, 100000, false, "MB/s", "media transfer rate in the innermost zone"},
+           {"cylinders", 100000, 2, 10000000, true, "count", "seek granularity: same cylinder = no seek"},
+           {"queue_depth", 1, 1, 31, true, "requests", "requests the drive accepts at once (NCQ up to 31; served in order)"},
   };
   t.make = [](const nlohmann::json& j) -> std::unique_ptr<DeviceModel> {
     HddParams p;

@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace iosim {
+namespace iosim
+{
 
 Ssd::Ssd(const SsdParams& p) : p_(p), channel_free_(size_t(p.channels), 0) {}
 
@@ -36,13 +37,13 @@ DeviceType ssd_device_type()
   t.name        = "ssd";
   t.description = "SATA SSD: access latency per request on N channels, transfer over a shared bus";
   t.params      = {
-      {"capacity_gib", 256, 1, 1 << 20, false, "GiB", "capacity"},
-      {"read_latency_us", 80, 0, 1e6, false, "us", "service time of a 4 KiB read at depth 1"},
-      {"write_latency_us", 30, 0, 1e6, false, "us", "service time of a 4 KiB write at depth 1"},
-      {"read_mbs", 550, 1, 1e6, false, "MB/s", "read bandwidth of the shared bus"},
-      {"write_mbs", 500, 1, 1e6, false, "MB/s", "write bandwidth of the shared bus"},
-      {"channels", 8, 1, 1024, true, "count", "requests in service at once"},
-      {"queue_depth", 32, 1, 1024, true, "requests", "requests the device accepts at once"},
+           {"capacity_gib", 256, 1, 1 << 20, false, "GiB", "capacity"},
+           {"read_latency_us", 80, 0, 1e6, false, "us", "service time of a 4 KiB read at depth 1"},
+           {"write_latency_us", 30, 0, 1e6, false, "us", "service time of a 4 KiB write at depth 1"},
+           {"read_mbs", 550, 1, 1e6, false, "MB/s", "read bandwidth of the shared bus"},
+           {"write_mbs", 500, 1, 1e6, false, "MB/s", "write bandwidth of the shared bus"},
+           {"channels", 8, 1, 1024, true, "count", "requests in service at once"},
+           {"queue_depth", 32, 1, 1024, true, "requests", "requests the device accepts at once"},
   };
   t.make = [](const nlohmann::json& j) -> std::unique_ptr<DeviceModel> {
     SsdParams p;

@@ -7,7 +7,8 @@
 
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct SsdParams {
   double capacity_bytes   = 256.0 * (1ull << 30);
@@ -19,18 +20,19 @@ struct SsdParams {
   int queue_depth         = 32;
 };
 
-class Ssd : public DeviceModel {
-public:
+class Ssd : public DeviceModel
+{
+ public:
   explicit Ssd(const SsdParams& p);
   uint64_t start(const DeviceRequest& rq, uint64_t now_ns) override;
   int queue_depth() const override { return p_.queue_depth; }
   uint64_t capacity() const override { return uint64_t(p_.capacity_bytes); }
   bool rotational() const override { return false; }
 
-  double access_ns(bool write) const;              // latency minus the 4 KiB transfer
+  double access_ns(bool write) const; // latency minus the 4 KiB transfer
   double transfer_ns(uint64_t bytes, bool write) const;
 
-private:
+ private:
   SsdParams p_;
   std::vector<uint64_t> channel_free_; // when each channel becomes free
   uint64_t bus_free_ = 0;

@@ -3,18 +3,15 @@
 // admin task, uid 0 with CAP_SYS_NICE); cgroup moves are written by the admin task.
 #include "sim/engine/world.hpp"
 
-namespace iosim {
-
-int World::cgroup_index(const std::string& name) const
+namespace iosim
 {
-  return int(sc.cgroup(name) - &sc.cgroups[0]);
-}
+
+int World::cgroup_index(const std::string& name) const { return int(sc.cgroup(name) - &sc.cgroups[0]); }
 
 TaskRt* World::find_task(const std::string& name)
 {
   for (size_t i = 0; i < out.tasks.size(); ++i)
-    if (out.tasks[i].name == name && !tasks[i]->flusher)
-      return tasks[i].get();
+    if (out.tasks[i].name == name && !tasks[i]->flusher) return tasks[i].get();
   return nullptr;
 }
 
@@ -24,7 +21,8 @@ void World::log_event(const nlohmann::json& line)
   out.events_jsonl += '\n';
 }
 
-namespace {
+namespace
+{
 
 struct Caller {
   int uid, euid;
@@ -51,12 +49,9 @@ void finish(World& w, size_t rec, const std::string& result)
 std::string do_ioprio_set(World& w, const Caller& c, const EventSpec& e)
 {
   TaskRt* target = w.find_task(e.task);
-  if (!target || target->exited)
-    return "ESRCH";
-  if (e.ioprio.cls == IoprioClass::rt && !c.cap_sys_admin)
-    return "EPERM";
-  if (target->uid != c.euid && target->uid != c.uid && !c.cap_sys_nice)
-    return "EPERM";
+  if (!target || target->exited) return "ESRCH";
+  if (e.ioprio.cls == IoprioClass::rt && !c.cap_sys_admin) return "EPERM";
+  if (target->uid != c.euid && target->uid != c.uid && !c.cap_sys_nice) return "EPERM";
   w.res(*target).ioprio = e.ioprio;
   return "ok";
 }
@@ -80,52 +75,52 @@ void admin_main(World& w)
   for (const EventSpec& e : w.sc.events) {
     sleep_until_ns(w, e.at_ms * 1000000);
     switch (e.type) {
-      case EventType::exit: {
-        size_t rec = record(w, e, "");
-        post(w, w.find_task(e.task), rec, [&w, rec](TaskRt& t) {
-          t.exit_requested = true;
-          finish(w, rec, "ok");
-        });
-        break;
-      }
-      case EventType::fork: {
-        size_t rec = record(w, e, e.child + (e.clone_io ? " (CLONE_IO)" : ""));
-        post(w, w.find_task(e.task), rec, [&w, &e, rec](TaskRt& parent) {
-          TaskSpec child = parent.spec;
-          child.count    = 1;
-          child.cgroup   = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
-          child.ioprio   = w.res(parent).ioprio; // inherited across fork (A.5)
-          TaskRt& c      = create_task(w, child, e.child, now_ns());
-          c.stop_ns      = parent.stop_ns;
-          finish(w, rec, "ok");
-        });
-        break;
-      }
-      case EventType::ioprio_set: {
-        bool leveled = e.ioprio.cls == IoprioClass::rt || e.ioprio.cls == IoprioClass::be;
-        std::string prio = std::string(to_string(e.ioprio.cls)) + (leveled ? "/" + std::to_string(e.ioprio.level) : "");
-        size_t rec       = record(w, e, prio + " by " + e.by);
-        if (e.by == "admin") {
-          finish(w, rec, do_ioprio_set(w, root, e));
-        } else {
-          post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt& caller) {
-            Caller c{caller.uid, caller.euid, caller.cap_sys_nice || caller.euid == 0, caller.euid == 0};
-            finish(w, rec, do_ioprio_set(w, c, e));
-          });
-        }
-        break;
-      }
-      case EventType::cgroup_move: {
-        size_t rec = record(w, e, e.cgroup);
-        TaskRt* t  = w.find_task(e.task);
-        if (!t || t->exited) {
-          finish(w, rec, "ESRCH");
-          break;
-        }
-        w.res(*t).cgroup = w.cgroup_index(e.cgroup);
+    case EventType::exit: {
+      size_t rec = record(w, e, "");
+      post(w, w.find_task(e.task), rec, [&w, rec](TaskRt& t) {
+        t.exit_requested = true;
         finish(w, rec, "ok");
+      });
+      break;
+    }
+    case EventType::fork: {
+      size_t rec = record(w, e, e.child + (e.clone_io ? " (CLONE_IO)" : ""));
+      post(w, w.find_task(e.task), rec, [&w, &e, rec](TaskRt& parent) {
+        TaskSpec child = parent.spec;
+        child.count    = 1;
+        child.cgroup   = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
+        child.ioprio   = w.res(parent).ioprio; // inherited across fork (A.5)
+        TaskRt& c      = create_task(w, child, e.child, now_ns());
+        c.stop_ns      = parent.stop_ns;
+        finish(w, rec, "ok");
+      });
+      break;
+    }
+    case EventType::ioprio_set: {
+      bool leveled     = e.ioprio.cls == IoprioClass::rt || e.ioprio.cls == IoprioClass::be;
+      std::string prio = std::string(to_string(e.ioprio.cls)) + (leveled ? "/" + std::to_string(e.ioprio.level) : "");
+      size_t rec       = record(w, e, prio + " by " + e.by);
+      if (e.by == "admin") {
+        finish(w, rec, do_ioprio_set(w, root, e));
+      } else {
+        post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt& caller) {
+          Caller c{caller.uid, caller.euid, caller.cap_sys_nice || caller.euid == 0, caller.euid == 0};
+          finish(w, rec, do_ioprio_set(w, c, e));
+        });
+      }
+      break;
+    }
+    case EventType::cgroup_move: {
+      size_t rec = record(w, e, e.cgroup);
+      TaskRt* t  = w.find_task(e.task);
+      if (!t || t->exited) {
+        finish(w, rec, "ESRCH");
         break;
       }
+      w.res(*t).cgroup = w.cgroup_index(e.cgroup);
+      finish(w, rec, "ok");
+      break;
+    }
     }
   }
 }

@@ -3,7 +3,8 @@
 // delivery of completions back to the issuing task.
 #include "sim/engine/world.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 // get_request_wait(): sleep until the request list of this direction has a free request.
 static void get_request(World& w, TaskRt& t, DeviceRt& d, bool sync)
@@ -20,7 +21,7 @@ void submit_request(World& w, TaskRt& t, Request* rq)
 {
   DeviceRt& d   = *w.devices[size_t(t.device)];
   rq->submit_ns = now_ns();
-  cpu_step(w, t, StepKind::lock);  // queue_lock
+  cpu_step(w, t, StepKind::lock); // queue_lock
   get_request(w, t, d, rq->sync);
   cpu_step(w, t, StepKind::alloc); // the request itself
   if (!d.elv->set_request(*rq, now_ns())) {

@@ -5,7 +5,8 @@
 
 #include <algorithm>
 
-namespace iosim {
+namespace iosim
+{
 
 static void complete_due(World& w, DeviceRt& d, uint64_t now)
 {
@@ -19,12 +20,19 @@ static void complete_due(World& w, DeviceRt& d, uint64_t now)
     DeviceResult& dr = w.out.devices[size_t(d.index)];
     dr.total_ios++;
     dr.io_bytes += rq->bytes;
-    if (d.inflight.empty())
-      dr.busy_ns += now - d.busy_since;
+    if (d.inflight.empty()) dr.busy_ns += now - d.busy_since;
     if (w.record_events)
-      w.log_event({{"t_ns", now}, {"ev", "complete"}, {"dev", d.index}, {"pid", tr.pid}, {"rq", rq->id},
-                   {"off", rq->offset}, {"bytes", rq->bytes}, {"rw", rq->write ? "W" : "R"}, {"sync", rq->sync},
-                   {"lat_ns", now - rq->submit_ns}, {"service_ns", service}});
+      w.log_event({{"t_ns", now},
+                   {"ev", "complete"},
+                   {"dev", d.index},
+                   {"pid", tr.pid},
+                   {"rq", rq->id},
+                   {"off", rq->offset},
+                   {"bytes", rq->bytes},
+                   {"rw", rq->write ? "W" : "R"},
+                   {"sync", rq->sync},
+                   {"lat_ns", now - rq->submit_ns},
+                   {"service_ns", service}});
     deliver_completion(w, d, rq, now);
   }
 }
@@ -33,10 +41,8 @@ static void dispatch_all(DeviceRt& d, uint64_t now)
 {
   while (int(d.inflight.size()) < d.model->queue_depth()) {
     Request* rq = d.elv->dispatch(now);
-    if (!rq)
-      return;
-    if (d.inflight.empty())
-      d.busy_since = now;
+    if (!rq) return;
+    if (d.inflight.empty()) d.busy_since = now;
     uint64_t done = d.model->start({rq->offset, rq->bytes, rq->write}, now);
     d.inflight.push({done, rq->id, rq});
   }
@@ -47,14 +53,11 @@ void device_loop(World& w, DeviceRt& d)
   while (true) {
     uint64_t now = now_ns();
     complete_due(w, d, now);
-    if (d.elv->next_timer_ns() <= now)
-      d.elv->timer_fired(now);
+    if (d.elv->next_timer_ns() <= now) d.elv->timer_fired(now);
     dispatch_all(d, now);
-    if (w.live_tasks == 0 && w.live_flushers == 0 && d.inflight.empty() && d.elv->counters().queued == 0)
-      return;
+    if (w.live_tasks == 0 && w.live_flushers == 0 && d.inflight.empty() && d.elv->counters().queued == 0) return;
     uint64_t next = d.elv->next_timer_ns();
-    if (!d.inflight.empty())
-      next = std::min(next, d.inflight.top().done_ns);
+    if (!d.inflight.empty()) next = std::min(next, d.inflight.top().done_ns);
     wait_until_ns(w, d.kick, next);
   }
 }

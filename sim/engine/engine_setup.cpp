@@ -9,7 +9,8 @@
 
 #include <memory>
 
-namespace iosim {
+namespace iosim
+{
 
 std::unique_ptr<sg4::Engine> make_engine(const std::vector<std::string>& simgrid_cfg)
 {

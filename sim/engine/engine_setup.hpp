@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct RunOptions {
   std::vector<std::string> simgrid_cfg; // KEY:VALUE pairs from --simgrid-cfg

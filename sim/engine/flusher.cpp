@@ -8,7 +8,8 @@
 
 #include <algorithm>
 
-namespace iosim {
+namespace iosim
+{
 
 static constexpr uint64_t kMaxWritebackBytes = 512 * 1024; // max_sectors_kb of the era
 static constexpr double kCopyBytesPerNs      = 4.0;        // page-cache copy at 4 GB/s
@@ -16,7 +17,7 @@ static constexpr double kCopyBytesPerNs      = 4.0;        // page-cache copy at
 void PageCache::add(uint64_t off, uint64_t len, uint64_t now)
 {
   uint64_t start = off, end = off + len, dirtied = now;
-  auto it        = dirty.upper_bound(off);
+  auto it = dirty.upper_bound(off);
   if (it != dirty.begin()) {
     auto prev = std::prev(it);
     if (prev->first + prev->second.len >= off) {
@@ -43,12 +44,10 @@ void buffered_write(World& w, TaskRt& t, DeviceRt& d, uint64_t off, uint64_t len
   cpu_step(w, t, StepKind::alloc); // page allocation / lookup
   sleep_until_ns(w, now_ns() + uint64_t(double(len) / kCopyBytesPerNs));
   d.cache.add(off, len, now_ns());
-  if (d.cache.dirty_bytes > w.sc.kernel.dirty_background_bytes && d.flusher)
-    d.flusher->wake->release();
+  if (d.cache.dirty_bytes > w.sc.kernel.dirty_background_bytes && d.flusher) d.flusher->wake->release();
   while (d.cache.dirty_bytes + d.cache.writeback_bytes > w.sc.kernel.dirty_bytes) {
     d.dirty_waiters.push_back(&t);
-    if (d.flusher)
-      d.flusher->wake->release();
+    if (d.flusher) d.flusher->wake->release();
     t.wake->acquire();
     w.wakeups++;
   }
@@ -62,14 +61,12 @@ static bool next_chunk(PageCache& c, uint64_t older_than, uint64_t& off, uint64_
 {
   for (int pass = 0; pass < 2; ++pass) {
     for (auto it = c.dirty.lower_bound(pass ? 0 : c.cursor); it != c.dirty.end(); ++it) {
-      if (it->second.dirtied_ns > older_than)
-        continue;
+      if (it->second.dirtied_ns > older_than) continue;
       off = it->first;
       len = std::min(it->second.len, kMaxWritebackBytes);
       PageCache::Extent rest{it->second.len - len, it->second.dirtied_ns};
       c.dirty.erase(it);
-      if (rest.len)
-        c.dirty[off + len] = rest;
+      if (rest.len) c.dirty[off + len] = rest;
       c.dirty_bytes -= len;
       c.writeback_bytes += len;
       c.cursor = off + len;
@@ -105,8 +102,7 @@ void flusher_main(World& w, TaskRt& t)
   while (true) {
     reap(w, t, d);
     if (w.live_tasks == 0) { // end of the run: finish what is in flight, start nothing new
-      if (t.inflight == 0)
-        break;
+      if (t.inflight == 0) break;
       wait_until_ns(w, t.wake, UINT64_MAX);
       continue;
     }

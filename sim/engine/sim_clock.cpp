@@ -4,18 +4,15 @@
 
 #include <cmath>
 
-namespace iosim {
-
-uint64_t now_ns()
+namespace iosim
 {
-  return uint64_t(std::llround(sg4::Engine::get_clock() * 1e9));
-}
+
+uint64_t now_ns() { return uint64_t(std::llround(sg4::Engine::get_clock() * 1e9)); }
 
 void sleep_until_ns(World& w, uint64_t t_ns)
 {
   uint64_t now = now_ns();
-  if (t_ns <= now)
-    return;
+  if (t_ns <= now) return;
   w.wakeups++;
   sg4::this_actor::sleep_for(double(t_ns - now) / 1e9);
 }
@@ -29,8 +26,7 @@ void wait_until_ns(World& w, const sg4::SemaphorePtr& s, uint64_t t_ns)
   }
   uint64_t now = now_ns();
   if (t_ns <= now) {
-    if (!s->would_block())
-      s->acquire();
+    if (!s->would_block()) s->acquire();
     return;
   }
   s->acquire_timeout(double(t_ns - now) / 1e9);

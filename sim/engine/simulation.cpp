@@ -6,17 +6,18 @@
 
 #include <chrono>
 
-namespace iosim {
+namespace iosim
+{
 
 std::unique_ptr<sg4::Engine> make_engine(const std::vector<std::string>& simgrid_cfg);
 
 static void build_devices(World& w)
 {
   for (size_t i = 0; i < w.sc.devices.size(); ++i) {
-    const DeviceSpec& ds = w.sc.devices[i];
-    auto d               = std::make_unique<DeviceRt>();
-    d->index             = int(i);
-    d->model             = make_device(ds.model, ds.params);
+    const DeviceSpec& ds   = w.sc.devices[i];
+    auto d                 = std::make_unique<DeviceRt>();
+    d->index               = int(i);
+    d->model               = make_device(ds.model, ds.params);
     const ElevatorType* et = find_elevator_type(w.sc.scheduler.name);
     IOSIM_CHECK(et != nullptr, "scheduler validated but not registered");
     d->elv           = et->make(w.sc.scheduler.tunables, {ds.rotational, w.sc.kernel.hz});
@@ -42,8 +43,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   out.cgroup_disk_ns.assign(sc.cgroups.size(), 0);
   World w(sc, out);
   w.record_events = opt.record_events;
-  auto* zone = sg4::create_full_zone("root");
-  w.host     = zone->create_host("cpu", 1e9);
+  auto* zone      = sg4::create_full_zone("root");
+  w.host          = zone->create_host("cpu", 1e9);
   w.host->seal();
   zone->seal();
   bool deadlock = false;
@@ -57,14 +58,12 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
     bool need_flusher = false;
     for (const auto& t : sc.tasks)
       need_flusher = need_flusher || writes_buffered(t, sc.devices[size_t(d->index)].name);
-    if (need_flusher)
-      create_flusher(w, *d);
+    if (need_flusher) create_flusher(w, *d);
   }
   for (const auto& t : sc.tasks)
     for (int i = 0; i < t.count; ++i)
       create_task(w, t, t.count == 1 ? t.name : t.name + "." + std::to_string(i), t.job.start_ms * 1000000);
-  if (!sc.events.empty())
-    sg4::Actor::create("admin", w.host, [&w] { guarded("admin", [&] { admin_main(w); }); });
+  if (!sc.events.empty()) sg4::Actor::create("admin", w.host, [&w] { guarded("admin", [&] { admin_main(w); }); });
 
   auto t0 = std::chrono::steady_clock::now();
   engine->run();

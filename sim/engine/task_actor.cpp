@@ -5,9 +5,11 @@
 
 #include <algorithm>
 
-namespace iosim {
+namespace iosim
+{
 
-namespace {
+namespace
+{
 
 struct JobState {
   JobGenerator gen;
@@ -24,8 +26,7 @@ bool bound_reached(const TaskRt& t, const JobState& js)
 // Earliest time the rate limit allows the next request (0 = now).
 uint64_t rate_gate(const World& w, const TaskRt& t, const JobState& js)
 {
-  if (!t.job.rate_kbs)
-    return 0;
+  if (!t.job.rate_kbs) return 0;
   const TaskResult& r = const_cast<World&>(w).res(t);
   return r.start_ns + uint64_t(double(js.issued_bytes) * 1e9 / (double(t.job.rate_kbs) * 1024.0));
 }
@@ -40,8 +41,7 @@ void reap_completions(World& w, TaskRt& t, JobState& js)
     r.end_ns = rq->complete_ns;
     t.inflight--;
     delete rq;
-    if (t.job.thinktime_us)
-      js.think_until = now_ns() + t.job.thinktime_us * 1000;
+    if (t.job.thinktime_us) js.think_until = now_ns() + t.job.thinktime_us * 1000;
   }
 }
 
@@ -87,8 +87,7 @@ void task_main(World& w, TaskRt& t)
     if (!t.has_job || bound_reached(t, js)) {
       // A job past its bounds exits once drained; a task without a job lives until its stop time.
       bool finished = t.has_job || t.exit_requested || now_ns() >= t.stop_ns;
-      if (t.inflight == 0 && finished)
-        break;
+      if (t.inflight == 0 && finished) break;
       wait_until_ns(w, t.wake, t.inflight ? UINT64_MAX : t.stop_ns);
       continue;
     }
@@ -98,12 +97,10 @@ void task_main(World& w, TaskRt& t)
       gate = std::max(rate_gate(w, t, js), js.think_until);
     }
     uint64_t timer = t.stop_ns;
-    if (t.inflight < t.job.iodepth && gate > now_ns())
-      timer = std::min(timer, gate);
+    if (t.inflight < t.job.iodepth && gate > now_ns()) timer = std::min(timer, gate);
     wait_until_ns(w, t.wake, timer);
   }
-  if (r.end_ns < r.start_ns)
-    r.end_ns = r.start_ns;
+  if (r.end_ns < r.start_ns) r.end_ns = r.start_ns;
   end_task(w, t);
 }
 
@@ -119,10 +116,9 @@ TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uin
   t->spec         = spec;
   t->wake         = sg4::Semaphore::create(0);
   if (spec.has_job) {
-    t->device  = int(w.sc.device(spec.job.device) - &w.sc.devices[0]);
+    t->device     = int(w.sc.device(spec.job.device) - &w.sc.devices[0]);
     uint64_t stop = w.sc.duration_ms * 1000000;
-    if (spec.job.runtime_ms)
-      stop = std::min(stop, start_ns + spec.job.runtime_ms * 1000000);
+    if (spec.job.runtime_ms) stop = std::min(stop, start_ns + spec.job.runtime_ms * 1000000);
     t->stop_ns = stop;
   } else {
     t->stop_ns = w.sc.duration_ms * 1000000;
@@ -151,8 +147,7 @@ void end_task(World& w, TaskRt& t)
   t.posted.clear();
   if (--w.live_tasks == 0) {
     for (auto& d : w.devices) {
-      if (d->flusher)
-        d->flusher->wake->release();
+      if (d->flusher) d->flusher->wake->release();
       d->kick->release();
     }
   }

@@ -17,29 +17,30 @@
 #include <queue>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 namespace sg4 = simgrid::s4u;
 
 struct World;
 
 struct TaskRt {
-  int index = 0;      // into World::tasks and RunResult::tasks
+  int index    = 0; // into World::tasks and RunResult::tasks
   bool flusher = false;
-  int device = -1;    // flusher: its device
+  int device   = -1; // flusher: its device
   int uid = 1000, euid = 1000;
   bool cap_sys_nice = false;
-  bool has_job = false;
+  bool has_job      = false;
   JobSpec job;
-  TaskSpec spec; // what a fork child inherits (cgroup, nice, policy, uid, ioprio, job)
+  TaskSpec spec;        // what a fork child inherits (cgroup, nice, policy, uid, ioprio, job)
   uint64_t stop_ns = 0; // stop issuing at this time
   RandomStream rng;
   sg4::SemaphorePtr wake; // completions, posted operations, throttling releases
   std::deque<Request*> completions;
   std::deque<std::function<void(TaskRt&)>> posted; // operations the task performs itself (fork, exit, ioprio_set)
-  int inflight = 0;
+  int inflight        = 0;
   bool exit_requested = false;
-  bool exited = false;
+  bool exited         = false;
   TaskRt(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
 };
 
@@ -82,12 +83,12 @@ struct World {
   sg4::Host* host = nullptr;
   std::vector<std::unique_ptr<TaskRt>> tasks;
   std::vector<std::unique_ptr<DeviceRt>> devices;
-  int live_tasks = 0;    // non-flusher tasks not yet exited
-  int live_flushers = 0;
-  int next_pid = 100;
+  int live_tasks           = 0; // non-flusher tasks not yet exited
+  int live_flushers        = 0;
+  int next_pid             = 100;
   uint64_t next_request_id = 1;
-  uint64_t wakeups = 0;
-  bool record_events = false;
+  uint64_t wakeups         = 0;
+  bool record_events       = false;
   void log_event(const nlohmann::json& line);
   World(const Scenario& s, RunResult& r) : sc(s), out(r) {}
   TaskResult& res(const TaskRt& t) { return out.tasks[size_t(t.index)]; }

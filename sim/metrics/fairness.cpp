@@ -4,17 +4,17 @@
 #include <algorithm>
 #include <cmath>
 
-namespace iosim {
+namespace iosim
+{
 
 IoprioSpec effective_ioprio(const IoprioSpec& set, int nice, SchedPolicy policy)
 {
-  if (set.cls != IoprioClass::none)
-    return set;
+  if (set.cls != IoprioClass::none) return set;
   IoprioSpec e;
   e.level = (nice + 20) / 5;
-  e.cls   = policy == SchedPolicy::idle                              ? IoprioClass::idle
+  e.cls   = policy == SchedPolicy::idle                                  ? IoprioClass::idle
             : (policy == SchedPolicy::fifo || policy == SchedPolicy::rr) ? IoprioClass::rt
-                                                                       : IoprioClass::be;
+                                                                         : IoprioClass::be;
   return e;
 }
 
@@ -26,8 +26,7 @@ int cfq_prio_slice(bool sync, int level, int slice_sync, int slice_async)
 
 static double jain(const std::vector<double>& x)
 {
-  if (x.empty())
-    return 1.0;
+  if (x.empty()) return 1.0;
   double s = 0, s2 = 0;
   for (double v : x) {
     s += v;
@@ -44,8 +43,7 @@ FairnessSummary compute_fairness(std::vector<FairnessTask>& tasks, std::vector<F
     total += t.disk_time_ns;
   double wsum = 0;
   for (auto& g : groups)
-    if (g.active)
-      wsum += g.weight;
+    if (g.active) wsum += g.weight;
   std::vector<double> gx;
   for (auto& g : groups) {
     g.share          = total ? double(g.disk_time_ns) / double(total) : 0.0;
@@ -61,23 +59,21 @@ FairnessSummary compute_fairness(std::vector<FairnessTask>& tasks, std::vector<F
     // Strict class priority inside the group: only the best class present gets the group's time.
     int best = 4;
     for (const auto& t : tasks)
-      if (t.active && size_t(t.cgroup) == gi)
-        best = std::min(best, int(t.ioprio.cls));
+      if (t.active && size_t(t.cgroup) == gi) best = std::min(best, int(t.ioprio.cls));
     double slices = 0;
     for (const auto& t : tasks)
       if (t.active && size_t(t.cgroup) == gi && int(t.ioprio.cls) == best)
         slices += cfq_prio_slice(t.sync, t.ioprio.cls == IoprioClass::idle ? 7 : t.ioprio.level);
     for (auto& t : tasks) {
-      if (size_t(t.cgroup) != gi)
-        continue;
+      if (size_t(t.cgroup) != gi) continue;
       t.share = total ? double(t.disk_time_ns) / double(total) : 0.0;
-      if (!t.active)
-        continue;
-      double mine = int(t.ioprio.cls) == best ? cfq_prio_slice(t.sync, t.ioprio.cls == IoprioClass::idle ? 7 : t.ioprio.level) : 0;
-      t.expected_share = slices > 0 ? groups[gi].expected_share * mine / slices : 0.0;
+      if (!t.active) continue;
+      double mine              = int(t.ioprio.cls) == best
+                                     ? cfq_prio_slice(t.sync, t.ioprio.cls == IoprioClass::idle ? 7 : t.ioprio.level)
+                                     : 0;
+      t.expected_share         = slices > 0 ? groups[gi].expected_share * mine / slices : 0.0;
       out.task_max_share_error = std::max(out.task_max_share_error, std::fabs(t.share - t.expected_share));
-      if (t.expected_share > 0)
-        tx.push_back(t.share / t.expected_share);
+      if (t.expected_share > 0) tx.push_back(t.share / t.expected_share);
     }
   }
   out.jain_index = jain(tx);

@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 // Effective ioprio (A.5): class NONE derives the level from nice and the class from the policy.
 IoprioSpec effective_ioprio(const IoprioSpec& set, int nice, SchedPolicy policy);
@@ -17,26 +18,26 @@ IoprioSpec effective_ioprio(const IoprioSpec& set, int nice, SchedPolicy policy)
 int cfq_prio_slice(bool sync, int level, int slice_sync = 100, int slice_async = 40);
 
 struct FairnessTask {
-  int cgroup = 0; // index into cgroups
-  IoprioSpec ioprio; // effective
-  bool sync = true;  // does the task's I/O go to a sync queue
+  int cgroup = 0;               // index into cgroups
+  IoprioSpec ioprio;            // effective
+  bool sync             = true; // does the task's I/O go to a sync queue
   uint64_t disk_time_ns = 0;
-  bool active = false; // issued any I/O
+  bool active           = false;        // issued any I/O
   double share = 0, expected_share = 0; // outputs
 };
 
 struct FairnessGroup {
-  int weight = 500;
+  int weight            = 500;
   uint64_t disk_time_ns = 0;
-  bool active = false;
+  bool active           = false;
   double share = 0, expected_share = 0; // outputs
 };
 
 struct FairnessSummary {
-  double jain_index = 1.0;           // over active tasks, x_i = share_i / expected_i
+  double jain_index           = 1.0; // over active tasks, x_i = share_i / expected_i
   double task_max_share_error = 0.0; // max |share - expected| over active tasks
-  double cgroup_jain_index = 1.0;    // over active groups
-  double max_share_error = 0.0;      // max |share - expected| over active groups
+  double cgroup_jain_index    = 1.0; // over active groups
+  double max_share_error      = 0.0; // max |share - expected| over active groups
 };
 
 FairnessSummary compute_fairness(std::vector<FairnessTask>& tasks, std::vector<FairnessGroup>& groups);

@@ -3,12 +3,12 @@
 
 #include <cstdio>
 
-namespace iosim {
+namespace iosim
+{
 
 int LatencyHistogram::bucket_of(uint64_t v)
 {
-  if (v < uint64_t(2 * kVal))
-    return int(v);
+  if (v < uint64_t(2 * kVal)) return int(v);
   int msb        = 63 - __builtin_clzll(v);
   int error_bits = msb - kBits;
   int idx        = (error_bits + 1) * kVal + int((v >> error_bits) & (kVal - 1));
@@ -17,8 +17,7 @@ int LatencyHistogram::bucket_of(uint64_t v)
 
 uint64_t LatencyHistogram::bucket_value(int idx)
 {
-  if (idx < 2 * kVal)
-    return uint64_t(idx);
+  if (idx < 2 * kVal) return uint64_t(idx);
   int error_bits = idx / kVal - 1;
   uint64_t base  = 1ull << (error_bits + kBits);
   uint64_t k     = uint64_t(idx % kVal);
@@ -31,10 +30,8 @@ void LatencyHistogram::add(uint64_t ns)
   b_[size_t(bucket_of(ns))]++;
   n_++;
   sum_ += ns;
-  if (ns < min_)
-    min_ = ns;
-  if (ns > max_)
-    max_ = ns;
+  if (ns < min_) min_ = ns;
+  if (ns > max_) max_ = ns;
 }
 
 const std::vector<double>& LatencyHistogram::default_percentiles()
@@ -45,14 +42,12 @@ const std::vector<double>& LatencyHistogram::default_percentiles()
 
 uint64_t LatencyHistogram::percentile(double p) const
 {
-  if (n_ == 0)
-    return 0;
+  if (n_ == 0) return 0;
   double want  = double(n_) * p / 100.0;
   uint64_t sum = 0;
   for (int i = 0; i < kBuckets; ++i) {
     sum += b_[size_t(i)];
-    if (b_[size_t(i)] && double(sum) >= want)
-      return bucket_value(i);
+    if (b_[size_t(i)] && double(sum) >= want) return bucket_value(i);
   }
   return bucket_value(kBuckets - 1);
 }

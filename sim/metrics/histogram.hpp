@@ -8,10 +8,12 @@
 #include <utility>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
-class LatencyHistogram {
-public:
+class LatencyHistogram
+{
+ public:
   static constexpr int kBits    = 6;
   static constexpr int kVal     = 1 << kBits;
   static constexpr int kGroups  = 29;
@@ -31,7 +33,7 @@ public:
   static int bucket_of(uint64_t ns);
   static uint64_t bucket_value(int idx); // midpoint of the bucket (exact below 128)
 
-private:
+ private:
   std::array<uint64_t, kBuckets> b_{};
   uint64_t n_ = 0, min_ = UINT64_MAX, max_ = 0;
   unsigned __int128 sum_ = 0;

@@ -5,7 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace iosim {
+namespace iosim
+{
 
 struct DirStats {
   uint64_t total_ios = 0;

@@ -8,20 +8,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace iosim {
+namespace iosim
+{
 
 void write_file_atomically(const std::string& path, const std::string& content)
 {
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   int fd          = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    throw InputError(path + ": cannot write output: " + std::strerror(errno));
+  if (fd < 0) throw InputError(path + ": cannot write output: " + std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());

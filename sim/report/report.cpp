@@ -4,16 +4,17 @@
 
 #include "sim/metrics/fairness.hpp"
 
-namespace iosim {
+namespace iosim
+{
 
 using json = nlohmann::json;
 
 const std::vector<std::string>& violation_kinds()
 {
-  static const std::vector<std::string> k = {"ioc_overwritten", "ioc_after_exit", "ioc_leaked", "duplicate_sync_queue",
-                                             "ioprio_lost", "cgroup_change_lost", "uninit_read", "use_after_free",
-                                             "refcount_underflow", "double_free", "cic_link_failed",
-                                             "request_setup_failed", "livelock"};
+  static const std::vector<std::string> k = {
+      "ioc_overwritten",    "ioc_after_exit",       "ioc_leaked",     "duplicate_sync_queue", "ioprio_lost",
+      "cgroup_change_lost", "uninit_read",          "use_after_free", "refcount_underflow",   "double_free",
+      "cic_link_failed",    "request_setup_failed", "livelock"};
   return k;
 }
 
@@ -22,8 +23,7 @@ static double ms(uint64_t ns) { return double(ns) / 1e6; }
 static json ioprio_json(const IoprioSpec& io)
 {
   json j = {{"class", to_string(io.cls)}};
-  if (io.cls == IoprioClass::rt || io.cls == IoprioClass::be)
-    j["level"] = io.level;
+  if (io.cls == IoprioClass::rt || io.cls == IoprioClass::be) j["level"] = io.level;
   return j;
 }
 
@@ -42,9 +42,9 @@ json build_report(const Scenario& sc, const RunResult& r)
   std::vector<FairnessTask> ft;
   for (const auto& t : r.tasks) {
     FairnessTask f;
-    f.cgroup       = t.cgroup;
-    f.ioprio       = t.kind == "flusher" ? IoprioSpec{IoprioClass::be, 4} : effective_ioprio(t.ioprio, t.nice, t.policy);
-    f.sync         = t.sync;
+    f.cgroup = t.cgroup;
+    f.ioprio = t.kind == "flusher" ? IoprioSpec{IoprioClass::be, 4} : effective_ioprio(t.ioprio, t.nice, t.policy);
+    f.sync   = t.sync;
     f.disk_time_ns = t.disk_time_ns;
     f.active       = t.disk_time_ns > 0 || t.read.total_ios + t.write.total_ios > 0;
     ft.push_back(f);
@@ -62,14 +62,14 @@ json build_report(const Scenario& sc, const RunResult& r)
   json rep;
   rep["schema"] = "iosim-report/1";
   rep["meta"]   = {{"seed", sc.seed},
-                 {"ioc_api", sc.kernel.ioc_api},
-                 {"memory_model", sc.kernel.memory_model},
-                 {"scheduler", sc.scheduler.name},
-                 {"config_sha256", sha256_hex(sc.normalised.dump())},
-                 {"description", sc.description},
-                 {"duration_ms", sc.duration_ms},
-                 {"sim_time_ms", ms(r.sim_time_ns)},
-                 {"version", IOSIM_VERSION}};
+                   {"ioc_api", sc.kernel.ioc_api},
+                   {"memory_model", sc.kernel.memory_model},
+                   {"scheduler", sc.scheduler.name},
+                   {"config_sha256", sha256_hex(sc.normalised.dump())},
+                   {"description", sc.description},
+                   {"duration_ms", sc.duration_ms},
+                   {"sim_time_ms", ms(r.sim_time_ns)},
+                   {"version", IOSIM_VERSION}};
   rep["tasks"]  = json::array();
   for (size_t i = 0; i < r.tasks.size(); ++i) {
     const TaskResult& t = r.tasks[i];
@@ -95,9 +95,9 @@ json build_report(const Scenario& sc, const RunResult& r)
                               {"share", fg[i].share},
                               {"expected_share", fg[i].expected_share}});
   rep["fairness"]    = {{"jain_index", fs.jain_index},
-                     {"max_share_error", fs.max_share_error},
-                     {"cgroup_jain_index", fs.cgroup_jain_index},
-                     {"task_max_share_error", fs.task_max_share_error}};
+                        {"max_share_error", fs.max_share_error},
+                        {"cgroup_jain_index", fs.cgroup_jain_index},
+                        {"task_max_share_error", fs.task_max_share_error}};
   rep["correctness"] = correctness_json();
   rep["device"]      = json::array();
   for (size_t i = 0; i < r.devices.size(); ++i) {

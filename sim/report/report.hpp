@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 // Every violation kind of the oracle table, in table order (architecture doc, The oracle).
 const std::vector<std::string>& violation_kinds();

@@ -8,19 +8,20 @@
 #include <string>
 #include <vector>
 
-namespace iosim {
+namespace iosim
+{
 
 struct TaskResult {
   int pid = 0;
   std::string name;
   std::string kind = "task"; // task | flusher
-  int cgroup = 0;            // index into Scenario::cgroups, at the end of the run
+  int cgroup       = 0;      // index into Scenario::cgroups, at the end of the run
   IoprioSpec ioprio;         // as set (class none = derived from nice/policy)
-  int nice = 0;
+  int nice           = 0;
   SchedPolicy policy = SchedPolicy::normal;
-  bool sync = true;          // its requests go to a sync queue (false for the flusher)
+  bool sync          = true; // its requests go to a sync queue (false for the flusher)
   DirStats read, write;
-  uint64_t disk_time_ns = 0; // device service time of its requests
+  uint64_t disk_time_ns = 0;         // device service time of its requests
   uint64_t start_ns = 0, end_ns = 0; // its I/O phase (fio's job runtime)
   uint64_t exit_ns = 0;
 };
@@ -28,9 +29,9 @@ struct TaskResult {
 struct DeviceResult {
   std::string name;
   uint64_t total_ios = 0, io_bytes = 0;
-  uint64_t busy_ns = 0;
+  uint64_t busy_ns            = 0;
   uint64_t dirty_bytes_at_end = 0;
-  nlohmann::json scheduler = nlohmann::json::object();
+  nlohmann::json scheduler    = nlohmann::json::object();
 };
 
 struct EventResult {

@@ -5,7 +5,8 @@
 
 #include <cstdio>
 
-namespace iosim {
+namespace iosim
+{
 
 std::string sha256_hex(const std::string& data)
 {

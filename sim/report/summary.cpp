@@ -3,7 +3,8 @@
 
 #include <cstdio>
 
-namespace iosim {
+namespace iosim
+{
 
 std::string summary_table(const nlohmann::json& r)
 {
@@ -19,12 +20,11 @@ std::string summary_table(const nlohmann::json& r)
                 "read_iops", "read_KiB/s", "wr_iops", "wr_KiB/s", "p50_us", "p99_us", "share", "expect");
   out += line;
   for (const auto& t : r["tasks"]) {
-    const auto& rd = t["read"];
-    const auto& wr = t["write"];
-    const auto& lat = rd["total_ios"].get<uint64_t>() >= wr["total_ios"].get<uint64_t>() ? rd : wr;
+    const auto& rd   = t["read"];
+    const auto& wr   = t["write"];
+    const auto& lat  = rd["total_ios"].get<uint64_t>() >= wr["total_ios"].get<uint64_t>() ? rd : wr;
     std::string prio = t["ioprio"]["class"].get<std::string>();
-    if (t["ioprio"].contains("level"))
-      prio += "/" + std::to_string(t["ioprio"]["level"].get<int>());
+    if (t["ioprio"].contains("level")) prio += "/" + std::to_string(t["ioprio"]["level"].get<int>());
     std::snprintf(line, sizeof line, "%-14.14s %-8.8s %-7s %9.1f %10.0f %9.1f %10.0f %10.1f %10.1f %6.3f %6.3f\n",
                   t["name"].get<std::string>().c_str(), t["cgroup"].get<std::string>().c_str(), prio.c_str(),
                   rd["iops"].get<double>(), rd["bw"].get<double>(), wr["iops"].get<double>(), wr["bw"].get<double>(),
@@ -43,8 +43,9 @@ std::string summary_table(const nlohmann::json& r)
   const auto& f = r["fairness"];
   std::snprintf(line, sizeof line, "fairness: jain %.3f over tasks, max cgroup share error %.3f; correctness: %s\n",
                 f["jain_index"].get<double>(), f["max_share_error"].get<double>(),
-                r["correctness"]["checked"].empty() ? "no detector ran (kernel model not built yet)"
-                                                     : (std::to_string(r["correctness"]["violations_total"].get<int>()) + " violations").c_str());
+                r["correctness"]["checked"].empty()
+                    ? "no detector ran (kernel model not built yet)"
+                    : (std::to_string(r["correctness"]["violations_total"].get<int>()) + " violations").c_str());
   out += line;
   return out;
 }

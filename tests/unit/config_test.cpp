@@ -10,7 +10,8 @@
 using namespace iosim;
 using json = nlohmann::json;
 
-namespace {
+namespace
+{
 
 json base()
 {
@@ -103,7 +104,8 @@ TEST(Config, BadByteCount)
   EXPECT_EQ(error_with("tasks.0.job.bs=\"4q\""),
             "config.json: tasks[0].job.bs: \"4q\" is not a byte count (expected an integer or a string like \"4k\", "
             "\"1m\", \"2g\")");
-  EXPECT_EQ(error_with("tasks.0.job.bs=1000"), "config.json: tasks[0].job.bs: 1000 is not a multiple of the 512-byte sector");
+  EXPECT_EQ(error_with("tasks.0.job.bs=1000"),
+            "config.json: tasks[0].job.bs: 1000 is not a multiple of the 512-byte sector");
   EXPECT_EQ(error_with("tasks.0.job.bs=\"32m\""), "config.json: tasks[0].job.bs: \"32m\" is out of range 512..16m");
 }
 
@@ -147,11 +149,12 @@ TEST(Config, KernelSettings)
 
 TEST(Config, DeviceModelConsistency)
 {
-  EXPECT_EQ(error_with("devices.0.seek_full_ms=0.5"),
-            "config.json: devices[0].seek_full_ms: is below seek_track_ms (a full-stroke seek cannot be shorter than one "
-            "track)");
+  EXPECT_EQ(
+      error_with("devices.0.seek_full_ms=0.5"),
+      "config.json: devices[0].seek_full_ms: is below seek_track_ms (a full-stroke seek cannot be shorter than one "
+      "track)");
   EXPECT_EQ(error_with("devices.0.rpm=100"), "config.json: devices[0].rpm: 100 is out of range 1000.0..20000.0");
-  json d = base();
+  json d          = base();
   d["devices"][0] = {{"name", "sda"}, {"model", "ssd"}, {"read_latency_us", 1}};
   EXPECT_EQ(error_of(d), "config.json: devices[0].read_latency_us: is below the time to transfer 4 KiB at read_mbs "
                          "(7.447272727272727 us)");
@@ -159,10 +162,10 @@ TEST(Config, DeviceModelConsistency)
 
 TEST(Config, EventChecks)
 {
-  json d          = base();
-  d["events"]     = json::array({{{"at_ms", 900}, {"type", "exit"}, {"task", "r"}}});
+  json d      = base();
+  d["events"] = json::array({{{"at_ms", 900}, {"type", "exit"}, {"task", "r"}}});
   EXPECT_EQ(error_of(d), "config.json: events[0].at_ms: 900 is out of range 0..500");
-  d["events"]     = json::array({{{"at_ms", 10}, {"type", "exit"}, {"task", "w"}}});
+  d["events"] = json::array({{{"at_ms", 10}, {"type", "exit"}, {"task", "w"}}});
   EXPECT_EQ(error_of(d), "config.json: events[0].task: \"w\" is not a task instance existing at 10 ms (instances are "
                          "name or name.i when count > 1; fork children exist after their fork)");
   // A fork child exists only after its fork (events are taken in time order).
@@ -171,7 +174,10 @@ TEST(Config, EventChecks)
   EXPECT_EQ(error_of(d), "config.json: events[0].task: \"kid\" is not a task instance existing at 5 ms (instances are "
                          "name or name.i when count > 1; fork children exist after their fork)");
   d["events"] = json::array({{{"at_ms", 20}, {"type", "fork"}, {"task", "r"}, {"child", "kid"}},
-                             {{"at_ms", 25}, {"type", "ioprio_set"}, {"task", "kid"}, {"by", "w.1"},
+                             {{"at_ms", 25},
+                              {"type", "ioprio_set"},
+                              {"task", "kid"},
+                              {"by", "w.1"},
                               {"ioprio", {{"class", "be"}, {"level", 7}}}},
                              {{"at_ms", 30}, {"type", "cgroup_move"}, {"task", "kid"}, {"cgroup", "a"}}});
   EXPECT_EQ(error_of(d), "(accepted)");

@@ -9,7 +9,8 @@
 
 using namespace iosim;
 
-namespace {
+namespace
+{
 // A disk whose geometry makes the arithmetic easy: no zoning (150 MB/s everywhere), so a track
 // holds 150e6 B/s * 60/7200 s = 1,250,000 bytes, and 100,000 tracks of it.
 HddParams flat_hdd()
@@ -43,11 +44,11 @@ TEST(Hdd, RandomRequestPaysSeekAndRotation)
   uint64_t off = 25000ull * 1250000 + 312500;
   // seek = 0.8 ms + 16.2 ms * sqrt(25000 / 99999) = 8.9000405 ms
   double seek = 1e6 * (0.8 + 16.2 * std::sqrt(25000.0 / 99999.0));
-  double at   = 1e6 + seek;                       // issued at 1 ms
-  double rot  = 60e9 / 7200;                      // 8,333,333.3 ns per turn
-  double head = std::fmod(at, rot) / rot;         // 0.188 of a turn
-  double wait = (0.25 - head) * rot;              // sector at 0.25 of a turn
-  double want = at + wait + 4096 / 150e6 * 1e9;   // + 27,306.7 ns transfer
+  double at   = 1e6 + seek;                     // issued at 1 ms
+  double rot  = 60e9 / 7200;                    // 8,333,333.3 ns per turn
+  double head = std::fmod(at, rot) / rot;       // 0.188 of a turn
+  double wait = (0.25 - head) * rot;            // sector at 0.25 of a turn
+  double want = at + wait + 4096 / 150e6 * 1e9; // + 27,306.7 ns transfer
   EXPECT_NEAR(want, 10443973.4, 1.0) << "hand arithmetic of this test";
   EXPECT_NEAR(double(d.start({off, 4096, false}, 1000000)), want, 1.0);
 }

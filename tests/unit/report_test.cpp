@@ -36,10 +36,10 @@ TEST(Fairness, ExpectedSharesFollowWeightsAndSlices)
   g[1].weight = 250, g[1].active = true, g[1].disk_time_ns = 200;
   std::vector<FairnessTask> t(4);
   // root: BE levels 0 and 4 (slices 180 and 100); group 1: one BE/4 and one IDLE task
-  t[0] = {0, {IoprioClass::be, 0}, true, 500, true};
-  t[1] = {0, {IoprioClass::be, 4}, true, 300, true};
-  t[2] = {1, {IoprioClass::be, 4}, true, 200, true};
-  t[3] = {1, {IoprioClass::idle, 0}, true, 0, true};
+  t[0]              = {0, {IoprioClass::be, 0}, true, 500, true};
+  t[1]              = {0, {IoprioClass::be, 4}, true, 300, true};
+  t[2]              = {1, {IoprioClass::be, 4}, true, 200, true};
+  t[3]              = {1, {IoprioClass::idle, 0}, true, 0, true};
   FairnessSummary s = compute_fairness(t, g);
   EXPECT_DOUBLE_EQ(g[0].expected_share, 0.8) << "1000 / (1000 + 250)";
   EXPECT_DOUBLE_EQ(g[1].expected_share, 0.2);
@@ -51,7 +51,7 @@ TEST(Fairness, ExpectedSharesFollowWeightsAndSlices)
   EXPECT_DOUBLE_EQ(s.cgroup_jain_index, 1.0);
   // tasks: x = share/expected = (0.5/0.5143, 0.3/0.2857, 0.2/0.2)
   double x0 = 0.5 / (0.8 * 180 / 280), x1 = 0.3 / (0.8 * 100 / 280), x2 = 1.0;
-  double j  = (x0 + x1 + x2) * (x0 + x1 + x2) / (3 * (x0 * x0 + x1 * x1 + x2 * x2));
+  double j = (x0 + x1 + x2) * (x0 + x1 + x2) / (3 * (x0 * x0 + x1 * x1 + x2 * x2));
   EXPECT_NEAR(s.jain_index, j, 1e-12);
 }
 
@@ -68,5 +68,6 @@ TEST(Report, CorrectnessListsEveryKindAndNoDetectorYet)
   EXPECT_TRUE(rep["correctness"]["checked"].empty()) << "no detector ran: a zero must not look like a clean check";
   EXPECT_EQ(rep["correctness"]["counts"].size(), 13u) << "every kind of the oracle table";
   EXPECT_EQ(rep["correctness"]["violations_total"], 0);
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") << "FIPS 180-2 test vector";
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+      << "FIPS 180-2 test vector";
 }
