@@ -53,9 +53,17 @@ struct ElevatorTunable {
   const char* help;
 };
 
+namespace kernel
+{
+class Kernel;
+struct cfq_data;
+} // namespace kernel
+
 struct ElevatorDeviceInfo {
-  bool rotational = true;
-  int hz          = 1000;
+  bool rotational        = true;
+  int hz                 = 1000;
+  kernel::Kernel* k      = nullptr; // the kernel model (CFQ's request setup runs in it)
+  kernel::cfq_data* cfqd = nullptr; // this queue's cfq_data in the kernel model
 };
 
 struct ElevatorType {
@@ -70,5 +78,6 @@ const std::vector<ElevatorType>& elevator_types();
 const ElevatorType* find_elevator_type(const std::string& name);
 
 ElevatorType noop_elevator_type();
+ElevatorType cfq_elevator_type();
 
 } // namespace iosim

@@ -109,8 +109,12 @@ void parse_tasks(const JsonNode& root, Scenario& sc, json& norm)
     ts.uid          = int(t.get_int("uid", 0, 65535, 1000));
     ts.euid         = int(t.get_int("euid", 0, 65535, ts.uid));
     ts.cap_sys_nice = t.get_bool("cap_sys_nice", false);
-    json njob       = nullptr;
-    ts.has_job      = t.has("job") && !t.value().at("job").is_null();
+    // The task sets its configured ioprio on itself at start (like ionice before exec): the RT
+    // class needs CAP_SYS_ADMIN (fs/ioprio.c), which only root has here.
+    if (ts.ioprio.cls == IoprioClass::rt && ts.euid != 0)
+      t.child("ioprio").fail("class", "\"rt\" needs CAP_SYS_ADMIN (as with ionice -c1): give the task \"uid\": 0");
+    json njob  = nullptr;
+    ts.has_job = t.has("job") && !t.value().at("job").is_null();
     if (ts.has_job) ts.job = parse_job(t.child("job"), sc, njob);
     sc.tasks.push_back(ts);
     std::vector<std::string> all = sc.instance_names();

@@ -1,6 +1,7 @@
 // The admin task: performs the config's timed lifecycle events at their times. Fork and exit
 // are done by the task itself (posted to it); ioprio_set is done by its caller (`by`, or this
 // admin task, uid 0 with CAP_SYS_NICE); cgroup moves are written by the admin task.
+#include "kernel/ioc_api.hpp"
 #include "sim/engine/world.hpp"
 
 namespace iosim
@@ -24,11 +25,6 @@ void World::log_event(const nlohmann::json& line)
 namespace
 {
 
-struct Caller {
-  int uid, euid;
-  bool cap_sys_nice, cap_sys_admin;
-};
-
 size_t record(World& w, const EventSpec& e, const std::string& detail)
 {
   w.out.events.push_back({now_ns(), to_string(e.type), e.task, detail, "pending"});
@@ -45,15 +41,35 @@ void finish(World& w, size_t rec, const std::string& result)
     w.log_event({{"t_ns", ev.at_ns}, {"ev", ev.type}, {"task", ev.task}, {"detail", ev.detail}, {"result", result}});
 }
 
-// sys_ioprio_set(IOPRIO_WHO_PROCESS): the class check, then spec B.6 S0's permission check.
-std::string do_ioprio_set(World& w, const Caller& c, const EventSpec& e)
+std::string errno_name(int err)
+{
+  switch (-err) {
+  case 0:
+    return "ok";
+  case kernel::kEPERM:
+    return "EPERM";
+  case kernel::kEINVAL:
+    return "EINVAL";
+  case kernel::kENOMEM:
+    return "ENOMEM";
+  case kernel::kESRCH:
+    return "ESRCH";
+  default:
+    return "E" + std::to_string(-err);
+  }
+}
+
+// ioprio_set(IOPRIO_WHO_PROCESS, pid) by the current task: the kernel model's sys_ioprio_set
+// (argument and capability checks, B.6 S0, then set_task_ioprio of the configured API). The
+// target is found until it is reaped, so an exiting task can still be reached (D.3).
+std::string do_ioprio_set(World& w, const EventSpec& e)
 {
   TaskRt* target = w.find_task(e.task);
-  if (!target || target->exited) return "ESRCH";
-  if (e.ioprio.cls == IoprioClass::rt && !c.cap_sys_admin) return "EPERM";
-  if (target->uid != c.euid && target->uid != c.uid && !c.cap_sys_nice) return "EPERM";
-  w.res(*target).ioprio = e.ioprio;
-  return "ok";
+  if (!target || target->reaped) return "ESRCH";
+  int data = e.ioprio.cls == IoprioClass::rt || e.ioprio.cls == IoprioClass::be ? e.ioprio.level : 0;
+  int err  = kernel::sys_ioprio_set(*w.k, target->kt, kernel::IOPRIO_PRIO_VALUE(int(e.ioprio.cls), data));
+  if (!err) w.res(*target).ioprio = e.ioprio;
+  return errno_name(err);
 }
 
 // Hands an operation to the task that performs it; ESRCH if that task is gone.
@@ -67,11 +83,30 @@ void post(World& w, TaskRt* t, size_t rec, std::function<void(TaskRt&)> op)
   t->wake->release();
 }
 
+// The parent forks (copy_process with copy_io, spec B.7/C.8): the child runs the parent's job in
+// the parent's cgroup, with its ioprio (inherited across fork, A.5), until the parent's stop time.
+void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
+{
+  int err                 = 0;
+  kernel::task_struct* kt = kernel::do_fork(*w.k, e.clone_io ? kernel::kCLONE_IO : 0, e.child, &err);
+  if (!kt) {
+    finish(w, rec, errno_name(err ? err : -kernel::kENOMEM));
+    return;
+  }
+  TaskSpec child = parent.spec;
+  child.count    = 1;
+  child.cgroup   = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
+  child.ioprio   = w.res(parent).ioprio;
+  TaskRt& c      = create_task(w, child, e.child, now_ns(), kt);
+  c.stop_ns      = parent.stop_ns;
+  c.forked       = true;
+  finish(w, rec, "ok");
+}
+
 } // namespace
 
 void admin_main(World& w)
 {
-  const Caller root{0, 0, true, true};
   for (const EventSpec& e : w.sc.events) {
     sleep_until_ns(w, e.at_ms * 1000000);
     switch (e.type) {
@@ -85,40 +120,30 @@ void admin_main(World& w)
     }
     case EventType::fork: {
       size_t rec = record(w, e, e.child + (e.clone_io ? " (CLONE_IO)" : ""));
-      post(w, w.find_task(e.task), rec, [&w, &e, rec](TaskRt& parent) {
-        TaskSpec child = parent.spec;
-        child.count    = 1;
-        child.cgroup   = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
-        child.ioprio   = w.res(parent).ioprio; // inherited across fork (A.5)
-        TaskRt& c      = create_task(w, child, e.child, now_ns());
-        c.stop_ns      = parent.stop_ns;
-        finish(w, rec, "ok");
-      });
+      post(w, w.find_task(e.task), rec, [&w, &e, rec](TaskRt& parent) { do_fork_event(w, e, rec, parent); });
       break;
     }
     case EventType::ioprio_set: {
       bool leveled     = e.ioprio.cls == IoprioClass::rt || e.ioprio.cls == IoprioClass::be;
       std::string prio = std::string(to_string(e.ioprio.cls)) + (leveled ? "/" + std::to_string(e.ioprio.level) : "");
       size_t rec       = record(w, e, prio + " by " + e.by);
-      if (e.by == "admin") {
-        finish(w, rec, do_ioprio_set(w, root, e));
-      } else {
-        post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt& caller) {
-          Caller c{caller.uid, caller.euid, caller.cap_sys_nice || caller.euid == 0, caller.euid == 0};
-          finish(w, rec, do_ioprio_set(w, c, e));
-        });
-      }
+      if (e.by == "admin")
+        finish(w, rec, do_ioprio_set(w, e));
+      else
+        post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt&) { finish(w, rec, do_ioprio_set(w, e)); });
       break;
     }
     case EventType::cgroup_move: {
       size_t rec = record(w, e, e.cgroup);
       TaskRt* t  = w.find_task(e.task);
-      if (!t || t->exited) {
+      if (!t || t->reaped) {
         finish(w, rec, "ESRCH");
         break;
       }
-      w.res(*t).cgroup = w.cgroup_index(e.cgroup);
-      finish(w, rec, "ok");
+      // Writing the pid into the cgroup's tasks file: can_attach, migrate, attach (B.9, C.10, G.1).
+      int err = kernel::cgroup_attach_task(*w.k, t->kt, w.cgroup_index(e.cgroup));
+      if (!err) w.res(*t).cgroup = w.cgroup_index(e.cgroup);
+      finish(w, rec, errno_name(err));
       break;
     }
     }

@@ -41,7 +41,7 @@ void PageCache::add(uint64_t off, uint64_t len, uint64_t now)
 void buffered_write(World& w, TaskRt& t, DeviceRt& d, uint64_t off, uint64_t len)
 {
   uint64_t t0 = now_ns();
-  cpu_step(w, t, StepKind::alloc); // page allocation / lookup
+  blk_step(w, "BW1", kernel::StepKind::alloc, "grab_cache_page_write_begin");
   sleep_until_ns(w, now_ns() + uint64_t(double(len) / kCopyBytesPerNs));
   d.cache.add(off, len, now_ns());
   if (d.cache.dirty_bytes > w.sc.kernel.dirty_background_bytes && d.flusher) d.flusher->wake->release();
@@ -124,6 +124,8 @@ void flusher_main(World& w, TaskRt& t)
   }
   w.res(t).exit_ns = now_ns();
   t.exited         = true;
+  kernel_exit(w, t.kt);
+  t.reaped = true;
   if (--w.live_flushers == 0)
     for (auto& dev : w.devices)
       dev->kick->release();
@@ -131,14 +133,18 @@ void flusher_main(World& w, TaskRt& t)
 
 TaskRt& create_flusher(World& w, DeviceRt& d)
 {
-  auto t     = std::make_unique<TaskRt>(w.sc.seed, uint64_t(w.tasks.size()) + 1);
-  t->index   = int(w.tasks.size());
-  t->flusher = true;
-  t->device  = d.index;
-  t->wake    = sg4::Semaphore::create(0);
+  TaskSpec kthread; // a kernel thread: root, nice 0, root cgroup
+  kthread.uid = kthread.euid = 0;
+  std::string name           = "flush-" + w.sc.devices[size_t(d.index)].name;
+  auto t                     = std::make_unique<TaskRt>(w.sc.seed, uint64_t(w.tasks.size()) + 1);
+  t->kt                      = new_kernel_task(w, kthread, name);
+  t->index                   = int(w.tasks.size());
+  t->flusher                 = true;
+  t->device                  = d.index;
+  t->wake                    = sg4::Semaphore::create(0);
   TaskResult r;
-  r.pid  = w.next_pid++;
-  r.name = "flush-" + w.sc.devices[size_t(d.index)].name;
+  r.pid  = t->kt->pid;
+  r.name = name;
   r.kind = "flusher";
   r.sync = false;
   w.out.tasks.push_back(r);
@@ -146,7 +152,7 @@ TaskRt& create_flusher(World& w, DeviceRt& d)
   w.live_flushers++;
   TaskRt* raw = w.tasks.back().get();
   d.flusher   = raw;
-  sg4::Actor::create(r.name, w.host, [&w, raw] { guarded("flusher", [&] { flusher_main(w, *raw); }); });
+  start_actor(w, name, raw->kt, [&w, raw] { flusher_main(w, *raw); });
   return *raw;
 }
 

@@ -32,12 +32,9 @@ void wait_until_ns(World& w, const sg4::SemaphorePtr& s, uint64_t t_ns)
   s->acquire_timeout(double(t_ns - now) / 1e9);
 }
 
-void cpu_step(World& w, TaskRt& t, StepKind kind)
+void blk_step(World& w, const char* label, kernel::StepKind kind, const char* func)
 {
-  static const double base_ns[] = {10, 50, 200}; // load/store, lock, allocation (architecture doc)
-  double jitter = w.sc.kernel.step_jitter_ns ? t.rng.exponential(double(w.sc.kernel.step_jitter_ns)) : 0.0;
-  uint64_t d    = uint64_t(std::llround(base_ns[int(kind)] + jitter));
-  sleep_until_ns(w, now_ns() + std::max<uint64_t>(d, 1));
+  w.exec->step({label, kind, func});
 }
 
 void guarded(const char* what, const std::function<void()>& body)

@@ -3,6 +3,7 @@
 #include "sim/config/input_error.hpp"
 #include "sim/engine/engine_setup.hpp"
 #include "sim/engine/world.hpp"
+#include "sim/report/correctness.hpp"
 
 #include <chrono>
 
@@ -20,7 +21,16 @@ static void build_devices(World& w)
     d->model               = make_device(ds.model, ds.params);
     const ElevatorType* et = find_elevator_type(w.sc.scheduler.name);
     IOSIM_CHECK(et != nullptr, "scheduler validated but not registered");
-    d->elv           = et->make(w.sc.scheduler.tunables, {ds.rotational, w.sc.kernel.hz});
+    d->cfqd = kernel::cfq_init_queue(*w.k, ds.name);
+    TaskSpec kthread;
+    kthread.uid = kthread.euid = 0;
+    d->irq                     = new_kernel_task(w, kthread, "irq/" + ds.name);
+    ElevatorDeviceInfo info;
+    info.rotational  = ds.rotational;
+    info.hz          = w.sc.kernel.hz;
+    info.k           = w.k.get();
+    info.cfqd        = d->cfqd;
+    d->elv           = et->make(w.sc.scheduler.tunables, info);
     d->kick          = sg4::Semaphore::create(0);
     d->free_slots[0] = d->free_slots[1] = w.sc.kernel.nr_requests;
     DeviceResult dr;
@@ -50,27 +60,50 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   bool deadlock = false;
   sg4::Engine::on_deadlock_cb([&deadlock] { deadlock = true; });
 
+  w.exec = std::make_unique<SimExec>(w, double(sc.kernel.step_jitter_ns));
+  kernel::KernelConfig kc;
+  IOSIM_CHECK(kernel::parse_ioc_api(sc.kernel.ioc_api, kc.ioc_api), "ioc_api validated but unknown");
+  IOSIM_CHECK(kernel::parse_memory_model(sc.kernel.memory_model, kc.memory_model),
+              "memory model validated but unknown");
+  kc.gfp_atomic_fail_rate = sc.kernel.gfp_atomic_fail_rate;
+  kc.seed                 = sc.seed;
+  w.k                     = std::make_unique<kernel::Kernel>(*w.exec, kc);
+  w.settle.sem            = sg4::Semaphore::create(0);
   build_devices(w);
   for (auto& d : w.devices) {
     DeviceRt* raw = d.get();
-    sg4::Actor::create("dev-" + sc.devices[size_t(d->index)].name, w.host,
-                       [&w, raw] { guarded("device loop", [&] { device_loop(w, *raw); }); });
+    start_actor(w, "dev-" + sc.devices[size_t(d->index)].name, d->irq, [&w, raw] { device_loop(w, *raw); });
     bool need_flusher = false;
     for (const auto& t : sc.tasks)
       need_flusher = need_flusher || writes_buffered(t, sc.devices[size_t(d->index)].name);
     if (need_flusher) create_flusher(w, *d);
   }
   for (const auto& t : sc.tasks)
-    for (int i = 0; i < t.count; ++i)
-      create_task(w, t, t.count == 1 ? t.name : t.name + "." + std::to_string(i), t.job.start_ms * 1000000);
-  if (!sc.events.empty()) sg4::Actor::create("admin", w.host, [&w] { guarded("admin", [&] { admin_main(w); }); });
+    for (int i = 0; i < t.count; ++i) {
+      std::string name = t.count == 1 ? t.name : t.name + "." + std::to_string(i);
+      create_task(w, t, name, t.job.start_ms * 1000000, new_kernel_task(w, t, name));
+    }
+  if (!sc.events.empty()) {
+    TaskSpec root; // the admin task: uid 0, every capability
+    root.uid = root.euid    = 0;
+    kernel::task_struct* kt = new_kernel_task(w, root, "admin");
+    start_actor(w, "admin", kt, [&w, kt] {
+      admin_main(w);
+      kernel_exit(w, kt);
+    });
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   engine->run();
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   IOSIM_CHECK(!deadlock, "SimGrid reported a deadlock: an actor waits for something that never comes");
   IOSIM_CHECK(w.live_tasks == 0 && w.live_flushers == 0, "run ended with live tasks");
-  out.sim_time_ns   = now_ns();
+  out.sim_time_ns = now_ns();
+  // Elevator exit (cfq_exit_queue, E.14), then the end-of-run checks at quiescence.
+  for (auto& d : w.devices)
+    kernel::cfq_exit_queue(*w.k, d->cfqd);
+  w.k->check_quiescence();
+  out.correctness   = correctness_json(w.k->oracle);
   out.engine_events = w.wakeups;
   for (auto& d : w.devices) {
     out.devices[size_t(d->index)].dirty_bytes_at_end = d->cache.dirty_bytes;

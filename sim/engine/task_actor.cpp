@@ -76,11 +76,23 @@ void issue_one(World& w, TaskRt& t, JobState& js)
 
 } // namespace
 
+// `ionice` before exec: a configured ioprio is set by the task on itself when it starts (so
+// that the ioc it creates goes through the same kernel paths as any other).
+static void apply_initial_ioprio(World& w, TaskRt& t)
+{
+  const IoprioSpec& io = t.spec.ioprio;
+  if (io.cls == IoprioClass::none || t.forked) return;
+  int data = io.cls == IoprioClass::idle ? 0 : io.level;
+  int err  = kernel::sys_ioprio_set(*w.k, t.kt, kernel::IOPRIO_PRIO_VALUE(int(io.cls), data));
+  if (err) w.res(t).ioprio = {}; // refused (EPERM for RT without root, ENOMEM): runs with the default
+}
+
 void task_main(World& w, TaskRt& t)
 {
   JobState js(t.job);
   TaskResult& r = w.res(t);
   sleep_until_ns(w, r.start_ns);
+  apply_initial_ioprio(w, t);
   while (true) {
     run_posted(w, t);
     reap_completions(w, t, js);
@@ -101,20 +113,74 @@ void task_main(World& w, TaskRt& t)
     wait_until_ns(w, t.wake, timer);
   }
   if (r.end_ns < r.start_ns) r.end_ns = r.start_ns;
+  if (!t.exit_requested && now_ns() >= w.sc.duration_ms * 1000000) settle_arrive(w);
   end_task(w, t);
 }
 
-TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns)
+kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::string& name)
 {
-  auto t          = std::make_unique<TaskRt>(w.sc.seed, uint64_t(w.tasks.size()) + 1);
-  t->index        = int(w.tasks.size());
-  t->uid          = spec.uid;
-  t->euid         = spec.euid;
-  t->cap_sys_nice = spec.cap_sys_nice;
-  t->has_job      = spec.has_job;
-  t->job          = spec.job;
-  t->spec         = spec;
-  t->wake         = sg4::Semaphore::create(0);
+  kernel::TaskParams p;
+  p.comm          = name;
+  p.nice          = spec.nice;
+  p.policy        = spec.policy == SchedPolicy::fifo    ? kernel::SchedPolicy::fifo
+                    : spec.policy == SchedPolicy::rr    ? kernel::SchedPolicy::rr
+                    : spec.policy == SchedPolicy::batch ? kernel::SchedPolicy::batch
+                    : spec.policy == SchedPolicy::idle  ? kernel::SchedPolicy::idle
+                                                        : kernel::SchedPolicy::normal;
+  p.uid           = unsigned(spec.uid);
+  p.euid          = unsigned(spec.euid);
+  p.cap_sys_nice  = spec.cap_sys_nice || spec.euid == 0; // root has every capability
+  p.cap_sys_admin = spec.euid == 0;
+  p.blkcg_id      = w.cgroup_index(spec.cgroup);
+  return kernel::create_task(*w.k, p);
+}
+
+void start_actor(World& w, const std::string& name, kernel::task_struct* kt, std::function<void()> body)
+{
+  sg4::Actor::create(name, w.host, [&w, kt, body = std::move(body)] {
+    guarded(kt->comm.c_str(), [&] {
+      w.exec->bind_current(kt);
+      body();
+    });
+  });
+}
+
+void kernel_exit(World& w, kernel::task_struct* kt)
+{
+  kernel::do_exit(*w.k);
+  kernel::release_task(*w.k, kt); // the parent reaps at once
+}
+
+bool try_settle(World& w)
+{
+  World::Settle& s = w.settle;
+  if (s.done || s.arrived == 0 || s.arrived < w.live_tasks) return false;
+  w.k->check_settled();
+  s.done = true;
+  for (; s.blocked > 0; --s.blocked)
+    s.sem->release();
+  return true;
+}
+
+void settle_arrive(World& w)
+{
+  World::Settle& s = w.settle;
+  if (s.done) return;
+  s.arrived++;
+  if (try_settle(w)) return;
+  s.blocked++;
+  s.sem->acquire();
+}
+
+TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns, kernel::task_struct* kt)
+{
+  auto t     = std::make_unique<TaskRt>(w.sc.seed, uint64_t(w.tasks.size()) + 1);
+  t->index   = int(w.tasks.size());
+  t->kt      = kt;
+  t->has_job = spec.has_job;
+  t->job     = spec.job;
+  t->spec    = spec;
+  t->wake    = sg4::Semaphore::create(0);
   if (spec.has_job) {
     t->device     = int(w.sc.device(spec.job.device) - &w.sc.devices[0]);
     uint64_t stop = w.sc.duration_ms * 1000000;
@@ -124,7 +190,7 @@ TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uin
     t->stop_ns = w.sc.duration_ms * 1000000;
   }
   TaskResult r;
-  r.pid      = w.next_pid++;
+  r.pid      = kt->pid;
   r.name     = name;
   r.cgroup   = w.cgroup_index(spec.cgroup);
   r.ioprio   = spec.ioprio;
@@ -135,7 +201,7 @@ TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uin
   w.tasks.push_back(std::move(t));
   w.live_tasks++;
   TaskRt* raw = w.tasks.back().get();
-  sg4::Actor::create(name, w.host, [&w, raw] { guarded("task", [&] { task_main(w, *raw); }); });
+  start_actor(w, name, kt, [&w, raw] { task_main(w, *raw); });
   return *raw;
 }
 
@@ -145,7 +211,11 @@ void end_task(World& w, TaskRt& t)
   w.res(t).exit_ns = now_ns();
   // Nobody can post to an exited task any more; drop what arrived meanwhile (already recorded).
   t.posted.clear();
-  if (--w.live_tasks == 0) {
+  kernel_exit(w, t.kt);
+  t.reaped = true;
+  w.live_tasks--;
+  try_settle(w);
+  if (w.live_tasks == 0) {
     for (auto& d : w.devices) {
       if (d->flusher) d->flusher->wake->release();
       d->kick->release();

@@ -1,9 +1,11 @@
 // Engine-internal run state shared by the actors (sim/engine/ is the only code that includes
 // SimGrid). Actors are never pre-empted, so plain C++ structures need no real locks here.
 #pragma once
+#include "kernel/process.hpp"
 #include "schedulers/elevator.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/devices/device.hpp"
+#include "sim/engine/sim_exec.hpp"
 #include "sim/report/run_result.hpp"
 #include "workloads/job.hpp"
 #include "workloads/random_stream.hpp"
@@ -25,12 +27,11 @@ namespace sg4 = simgrid::s4u;
 struct World;
 
 struct TaskRt {
-  int index    = 0; // into World::tasks and RunResult::tasks
-  bool flusher = false;
-  int device   = -1; // flusher: its device
-  int uid = 1000, euid = 1000;
-  bool cap_sys_nice = false;
-  bool has_job      = false;
+  int index               = 0; // into World::tasks and RunResult::tasks
+  bool flusher            = false;
+  int device              = -1;      // flusher: its device
+  kernel::task_struct* kt = nullptr; // the task in the kernel model
+  bool has_job            = false;
   JobSpec job;
   TaskSpec spec;        // what a fork child inherits (cgroup, nice, policy, uid, ioprio, job)
   uint64_t stop_ns = 0; // stop issuing at this time
@@ -40,7 +41,9 @@ struct TaskRt {
   std::deque<std::function<void(TaskRt&)>> posted; // operations the task performs itself (fork, exit, ioprio_set)
   int inflight        = 0;
   bool exit_requested = false;
-  bool exited         = false;
+  bool exited         = false; // left its loop: takes no more posted operations
+  bool reaped         = false; // do_exit done and reaped: no longer found by pid
+  bool forked         = false; // created by a fork event: its ioprio came from copy_io
   TaskRt(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
 };
 
@@ -74,7 +77,9 @@ struct DeviceRt {
   uint64_t busy_since = 0;
   PageCache cache;
   std::deque<TaskRt*> dirty_waiters;
-  TaskRt* flusher = nullptr;
+  TaskRt* flusher          = nullptr;
+  kernel::cfq_data* cfqd   = nullptr; // the kernel model's per-queue CFQ data (cic keys)
+  kernel::task_struct* irq = nullptr; // completion context (softirq) of this device
 };
 
 struct World {
@@ -85,10 +90,18 @@ struct World {
   std::vector<std::unique_ptr<DeviceRt>> devices;
   int live_tasks           = 0; // non-flusher tasks not yet exited
   int live_flushers        = 0;
-  int next_pid             = 100;
   uint64_t next_request_id = 1;
   uint64_t wakeups         = 0;
   bool record_events       = false;
+  std::unique_ptr<SimExec> exec;
+  std::unique_ptr<kernel::Kernel> k;
+  // Settle point (kernel Kernel::check_settled): once every task still alive at duration_ms has
+  // stopped issuing and drained its requests, and before any of them exits.
+  struct Settle {
+    int arrived = 0, blocked = 0;
+    bool done = false;
+    sg4::SemaphorePtr sem;
+  } settle;
   void log_event(const nlohmann::json& line);
   World(const Scenario& s, RunResult& r) : sc(s), out(r) {}
   TaskResult& res(const TaskRt& t) { return out.tasks[size_t(t.index)]; }
@@ -101,10 +114,8 @@ uint64_t now_ns();
 void sleep_until_ns(World& w, uint64_t t_ns);
 // Wait on `s` until released or until t_ns (UINT64_MAX = no timeout).
 void wait_until_ns(World& w, const sg4::SemaphorePtr& s, uint64_t t_ns);
-// A CPU step of the submission path: base cost of its kind plus exponential jitter from the
-// task's own stream (architecture doc, "How races happen").
-enum class StepKind { load_store, lock, alloc };
-void cpu_step(World& w, TaskRt& t, StepKind kind);
+// A block-layer step of the current task (a preemption point, costed like a kernel-model step).
+void blk_step(World& w, const char* label, kernel::StepKind kind, const char* func);
 
 // block_layer.cpp
 void submit_request(World& w, TaskRt& t, Request* rq);
@@ -113,8 +124,18 @@ void deliver_completion(World& w, DeviceRt& d, Request* rq, uint64_t now);
 void device_loop(World& w, DeviceRt& d);
 // task_actor.cpp
 void task_main(World& w, TaskRt& t);
-TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns);
+// kt: the task's kernel task_struct (new_kernel_task at setup, or do_fork's child).
+TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns,
+                    kernel::task_struct* kt);
+kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::string& name);
 void end_task(World& w, TaskRt& t);
+// Starts an actor that runs `body` as kernel task `kt` (bound before anything else runs).
+void start_actor(World& w, const std::string& name, kernel::task_struct* kt, std::function<void()> body);
+// The exit path of the current actor's kernel task: do_exit, then the parent reaps it.
+void kernel_exit(World& w, kernel::task_struct* kt);
+// Joins the settle point (see World::Settle); returns once the check has run.
+void settle_arrive(World& w);
+bool try_settle(World& w);
 // flusher.cpp
 void buffered_write(World& w, TaskRt& t, DeviceRt& d, uint64_t off, uint64_t len);
 void flusher_main(World& w, TaskRt& t);

@@ -26,6 +26,7 @@ task_struct* create_task(Kernel& k, const TaskParams& p)
   t->uid = p.uid;
   t->euid = p.euid;
   t->cap_sys_nice = p.cap_sys_nice;
+  t->cap_sys_admin = p.cap_sys_admin;
   t->blkcg_id = p.blkcg_id;
   return t;
 }
@@ -50,6 +51,7 @@ task_struct* do_fork(Kernel& k, unsigned long clone_flags, const std::string& co
   child->uid = parent->uid;
   child->euid = parent->euid;
   child->cap_sys_nice = parent->cap_sys_nice;
+  child->cap_sys_admin = parent->cap_sys_admin;
   child->blkcg_id = parent->blkcg_id;
   k.store(child->io_context, 0, "FK2", "copy_process"); // no task_lock: not visible yet (R, A.1)
   k.mem.store(child->flags, 0);
@@ -125,6 +127,9 @@ int sys_ioprio_set(Kernel& k, task_struct* target, int ioprio)
   if (!ioprio_arg_valid(ioprio))
     return -kEINVAL;
   task_struct* caller = k.current();
+  // fs/ioprio.c sys_ioprio_set: the RT class needs CAP_SYS_ADMIN, checked with the arguments.
+  if (IOPRIO_PRIO_CLASS(ioprio) == IOPRIO_CLASS_RT && caller && !caller->cap_sys_admin)
+    return -kEPERM;
   k.step("S0", StepKind::compute, "set_task_ioprio"); // permission checks under rcu_read_lock
   if (caller && target->uid != caller->euid && target->uid != caller->uid && !caller->cap_sys_nice)
     return -kEPERM;

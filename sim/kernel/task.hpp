@@ -24,6 +24,7 @@ struct TaskParams {
   unsigned uid = 0;
   unsigned euid = 0;
   bool cap_sys_nice = false;
+  bool cap_sys_admin = false; ///< sys_ioprio_set: class RT needs CAP_SYS_ADMIN (fs/ioprio.c)
   int blkcg_id = 0; ///< 0 = root blkio cgroup
 };
 
@@ -39,6 +40,7 @@ struct task_struct : KObject {
   SchedPolicy policy = SchedPolicy::normal;
   unsigned uid = 0, euid = 0;
   bool cap_sys_nice = false;
+  bool cap_sys_admin = false;
   int blkcg_id = 0;          ///< blkio cgroup (RCU in the kernel; not modelled memory)
   std::uint64_t blkcg_gen = 0; ///< bumped on every cgroup move (D.6 detector)
   TaskState state = TaskState::running;

@@ -3,20 +3,12 @@
 #include "sim/report/report.hpp"
 
 #include "sim/metrics/fairness.hpp"
+#include "sim/report/correctness.hpp"
 
 namespace iosim
 {
 
 using json = nlohmann::json;
-
-const std::vector<std::string>& violation_kinds()
-{
-  static const std::vector<std::string> k = {
-      "ioc_overwritten",    "ioc_after_exit",       "ioc_leaked",     "duplicate_sync_queue", "ioprio_lost",
-      "cgroup_change_lost", "uninit_read",          "use_after_free", "refcount_underflow",   "double_free",
-      "cic_link_failed",    "request_setup_failed", "livelock"};
-  return k;
-}
 
 static double ms(uint64_t ns) { return double(ns) / 1e6; }
 
@@ -25,16 +17,6 @@ static json ioprio_json(const IoprioSpec& io)
   json j = {{"class", to_string(io.cls)}};
   if (io.cls == IoprioClass::rt || io.cls == IoprioClass::be) j["level"] = io.level;
   return j;
-}
-
-static json correctness_json()
-{
-  // No detector runs yet: the kernel model and its oracle come with their own issue, so
-  // `checked` is empty and the zero counts say "not checked", never "checked and clean".
-  json counts = json::object();
-  for (const auto& k : violation_kinds())
-    counts[k] = 0;
-  return {{"checked", json::array()}, {"violations_total", 0}, {"counts", counts}, {"violations", json::array()}};
 }
 
 json build_report(const Scenario& sc, const RunResult& r)
@@ -84,6 +66,7 @@ json build_report(const Scenario& sc, const RunResult& r)
                             {"share", ft[i].share},
                             {"expected_share", ft[i].expected_share},
                             {"exit_ms", ms(t.exit_ns)},
+                            {"setup_failures", t.setup_failures},
                             {"read", t.read.to_json(runtime)},
                             {"write", t.write.to_json(runtime)}});
   }
@@ -98,7 +81,7 @@ json build_report(const Scenario& sc, const RunResult& r)
                         {"max_share_error", fs.max_share_error},
                         {"cgroup_jain_index", fs.cgroup_jain_index},
                         {"task_max_share_error", fs.task_max_share_error}};
-  rep["correctness"] = correctness_json();
+  rep["correctness"] = r.correctness.is_null() ? correctness_unchecked() : r.correctness;
   rep["device"]      = json::array();
   for (size_t i = 0; i < r.devices.size(); ++i) {
     const DeviceResult& d = r.devices[i];

@@ -10,9 +10,6 @@
 namespace iosim
 {
 
-// Every violation kind of the oracle table, in table order (architecture doc, The oracle).
-const std::vector<std::string>& violation_kinds();
-
 nlohmann::json build_report(const Scenario& sc, const RunResult& r);
 // The report as written: 2-space indented, trailing newline, deterministic key order.
 std::string render_report(const nlohmann::json& report);

@@ -21,7 +21,8 @@ struct TaskResult {
   SchedPolicy policy = SchedPolicy::normal;
   bool sync          = true; // its requests go to a sync queue (false for the flusher)
   DirStats read, write;
-  uint64_t disk_time_ns = 0;         // device service time of its requests
+  uint64_t disk_time_ns   = 0;       // device service time of its requests
+  uint64_t setup_failures = 0;       // I/Os given up after request setup kept failing (D.7, G.5)
   uint64_t start_ns = 0, end_ns = 0; // its I/O phase (fio's job runtime)
   uint64_t exit_ns = 0;
 };
@@ -46,7 +47,8 @@ struct RunResult {
   std::vector<uint64_t> cgroup_disk_ns; // per Scenario::cgroups index, by the issuer's group at submission
   std::vector<EventResult> events;
   uint64_t engine_events = 0;
-  std::string events_jsonl; // one JSON object per line, when --events is given
+  nlohmann::json correctness; // from the kernel model's oracle (null: no detector ran)
+  std::string events_jsonl;   // one JSON object per line, when --events is given
   double wall_s = 0;
 };
 

@@ -47,7 +47,9 @@ TEST(Cfq, E2_QueuePriorities_SlotVersusCreatorPriority)
   EXPECT_EQ(async->ioprio, 7) << "A.5: the async queue's level comes from its nice-19 creator";
   EXPECT_EQ(cic->cfqq[SYNC]->ioprio, 7) << "E.2: (19 + 20) / 5";
   EXPECT_EQ(cic->cfqq[SYNC]->ioprio_class, IOPRIO_CLASS_BE);
-  w.run_as(w.task("B"), [&] { sys_ioprio_set(*w.k, A, RT(2)); });
+  TaskParams root; // IOPRIO_CLASS_RT needs CAP_SYS_ADMIN (fs/ioprio.c)
+  root.cap_sys_admin = true;
+  w.run_as(w.task("B", root), [&] { sys_ioprio_set(*w.k, A, RT(2)); });
   w.run_as(A, [&] { w.io(w.sda, true); });
   EXPECT_EQ(cic->cfqq[SYNC]->ioprio_class, IOPRIO_CLASS_RT) << "E.2: re-derived lazily after changed_ioprio";
   EXPECT_EQ(cic->cfqq[SYNC]->ioprio, 2);

@@ -42,6 +42,24 @@ TEST_P(Process, A2_CloneIoSharesAndCanAttachRefuses)
   EXPECT_EQ(c->blkcg_id, 0);
 }
 
+TEST_P(Process, RtClassNeedsCapSysAdmin)
+{
+  World w(GetParam());
+  TaskParams user;
+  user.uid = user.euid = 1000;
+  user.cap_sys_nice = true; // CAP_SYS_NICE passes S0 but does not grant the RT class
+  task_struct* A = w.task("A", user);
+  TaskParams root;
+  root.cap_sys_nice = root.cap_sys_admin = true;
+  task_struct* R = w.task("R", root);
+  int as_user = 0, as_root = -1;
+  w.run_as(A, [&] { as_user = sys_ioprio_set(*w.k, A, RT(0)); });
+  EXPECT_EQ(as_user, -kEPERM) << "fs/ioprio.c: IOPRIO_CLASS_RT requires CAP_SYS_ADMIN";
+  EXPECT_EQ(w.ioc_id(A), 0u) << "refused before set_task_ioprio: no ioc is created";
+  w.run_as(R, [&] { as_root = sys_ioprio_set(*w.k, A, RT(0)); });
+  EXPECT_EQ(as_root, 0);
+}
+
 TEST_P(Process, B6_S0_PermissionDenied)
 {
   World w(GetParam());

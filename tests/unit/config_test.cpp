@@ -86,7 +86,7 @@ TEST(Config, BadEnum)
 {
   EXPECT_EQ(error_with("kernel.ioc_api=new"),
             "config.json: kernel.ioc_api: \"new\" is not one of: legacy, fixed, cic_changed");
-  EXPECT_EQ(error_with("scheduler.name=bfq"), "config.json: scheduler.name: \"bfq\" is not one of: noop");
+  EXPECT_EQ(error_with("scheduler.name=bfq"), "config.json: scheduler.name: \"bfq\" is not one of: noop, cfq");
 }
 
 TEST(Config, MissingRequired)
@@ -135,6 +135,13 @@ TEST(Config, IoprioClassRules)
   EXPECT_EQ(error_with("tasks.2.ioprio={\"class\":\"idle\",\"level\":3}"),
             "config.json: tasks[2].ioprio.level: class idle takes no level (IDLE has none, spec A.5)");
   EXPECT_EQ(error_with("tasks.0.nice=20"), "config.json: tasks[0].nice: 20 is out of range -20..19");
+  EXPECT_EQ(
+      error_with("tasks.2.ioprio.class=rt"),
+      "config.json: tasks[2].ioprio.class: \"rt\" needs CAP_SYS_ADMIN (as with ionice -c1): give the task \"uid\": 0");
+  json d                           = base();
+  d["tasks"][2]["uid"]             = 0;
+  d["tasks"][2]["ioprio"]["class"] = "rt";
+  EXPECT_EQ(error_of(d), "(accepted)");
 }
 
 TEST(Config, KernelSettings)
