@@ -1,5 +1,6 @@
 // iosim subcommands (architecture doc, Contracts: command line).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct RunArgs {
 };
 
 int cmd_run(const RunArgs& a);
+int cmd_explain(const std::string& report, long violation);
+void check_output_paths(const RunArgs& a, bool out_given, bool events_given);
+void check_simgrid_cfg(const std::vector<std::string>& cfg);
 int cmd_validate(const std::string& config, const std::vector<std::string>& sets);
 
 } // namespace iosim

@@ -5,6 +5,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 
@@ -16,8 +17,13 @@ static const char* kUsage = R"(iosim: discrete-event simulator of the Linux bloc
 usage:
   iosim run CONFIG [--seed N] [--set KEY=VALUE]... [--out FILE] [--events FILE] [--simgrid-cfg KEY:VALUE]...
       run one simulation; the report (JSON, schema iosim-report/1) goes to FILE or stdout,
-      a short summary table to stderr; --events writes one JSON line per request completion
-      and per lifecycle event
+      a short summary table to stderr; --events writes one JSON line per kernel-model step,
+      request completion and lifecycle event (held in memory until the run ends);
+      --simgrid-cfg passes contexts/factory (raw|boost|ucontext|thread),
+      contexts/stack-size (KiB) or contexts/guard-size (bytes) to SimGrid
+  iosim explain REPORT [--violation K]
+      print violation K (0-based, default 0) of a report step by step: the interleaving of
+      the tasks involved, with times, object ids and the step that broke the invariant
   iosim validate CONFIG [--set KEY=VALUE]...
       parse and check the config only; print it normalised (every default filled in)
   iosim --help | --version
@@ -34,8 +40,17 @@ static int usage_error(const std::string& msg)
   return 2;
 }
 
+// --seed: the same range as the config's `seed` (0..2^63-1).
+static uint64_t parse_seed(const std::string& s)
+{
+  bool digits = !s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoull(s) > uint64_t(INT64_MAX))
+    throw InputError("--seed " + s + ": expected an integer 0.." + std::to_string(INT64_MAX));
+  return std::stoull(s);
+}
+
 static po::variables_map parse(const std::vector<std::string>& args, po::options_description& opts,
-                               const std::string& positional)
+                               const std::string& positional, const std::string& what = "CONFIG")
 {
   po::positional_options_description pos;
   pos.add(positional.c_str(), 1);
@@ -44,7 +59,7 @@ static po::variables_map parse(const std::vector<std::string>& args, po::options
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
-  if (!vm.count(positional)) throw po::error("missing CONFIG argument");
+  if (!vm.count(positional)) throw po::error("missing " + what + " argument");
   return vm;
 }
 
@@ -65,19 +80,21 @@ static int dispatch(int argc, char** argv)
   if (cmd == "run") {
     po::options_description o("run");
     RunArgs a;
-    o.add_options()("seed", po::value<uint64_t>(), "")("set", po::value<std::vector<std::string>>(), "")(
+    o.add_options()("seed", po::value<std::string>(), "")("set", po::value<std::vector<std::string>>(), "")(
         "out", po::value<std::string>(), "")("events", po::value<std::string>(),
                                              "")("simgrid-cfg", po::value<std::vector<std::string>>(), "");
     po::variables_map vm = parse(args, o, "config");
     a.config             = vm["config"].as<std::string>();
     if (vm.count("seed")) {
       a.has_seed = true;
-      a.seed     = vm["seed"].as<uint64_t>();
+      a.seed     = parse_seed(vm["seed"].as<std::string>());
     }
     if (vm.count("set")) a.sets = vm["set"].as<std::vector<std::string>>();
     if (vm.count("out")) a.out = vm["out"].as<std::string>();
     if (vm.count("events")) a.events = vm["events"].as<std::string>();
     if (vm.count("simgrid-cfg")) a.simgrid_cfg = vm["simgrid-cfg"].as<std::vector<std::string>>();
+    check_output_paths(a, vm.count("out") > 0, vm.count("events") > 0);
+    check_simgrid_cfg(a.simgrid_cfg);
     return cmd_run(a);
   }
   if (cmd == "validate") {
@@ -87,7 +104,13 @@ static int dispatch(int argc, char** argv)
     return cmd_validate(vm["config"].as<std::string>(),
                         vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
   }
-  return usage_error("unknown command '" + cmd + "'; expected run or validate");
+  if (cmd == "explain") {
+    po::options_description o("explain");
+    o.add_options()("violation", po::value<long>()->default_value(0), "");
+    po::variables_map vm = parse(args, o, "report", "REPORT");
+    return cmd_explain(vm["report"].as<std::string>(), vm["violation"].as<long>());
+  }
+  return usage_error("unknown command '" + cmd + "'; expected run, validate or explain");
 }
 
 int main(int argc, char** argv)

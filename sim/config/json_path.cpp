@@ -70,7 +70,8 @@ void JsonNode::only_keys(const std::vector<std::string>& known) const
   expect_object();
   for (const auto& [k, _] : p_->items())
     if (std::find(known.begin(), known.end(), k) == known.end())
-      fail(k, "unknown key; expected one of: " + join(known, ", "));
+      fail(k, known.empty() ? std::string("unknown key; this object takes no keys")
+                            : "unknown key; expected one of: " + join(known, ", "));
 }
 
 int64_t JsonNode::get_int(const std::string& key, int64_t lo, int64_t hi, std::optional<int64_t> dflt) const

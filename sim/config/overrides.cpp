@@ -28,6 +28,8 @@ void apply_override(nlohmann::json& doc, const std::string& assignment)
     value = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error&) {
     value = text; // a bare string, e.g. --set kernel.ioc_api=legacy
+  } catch (const nlohmann::json::exception&) {
+    throw InputError("--set " + assignment + ": the number is too large for a double");
   }
   nlohmann::json* cur = &doc;
   std::string walked;

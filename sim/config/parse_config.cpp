@@ -7,9 +7,12 @@
 #include "sim/config/units.hpp"
 #include "sim/devices/device.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace iosim
 {
@@ -26,7 +29,7 @@ static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
   ks.schedule             = k.get_enum("schedule", {"random"}, "random");
   ks.step_jitter_ns       = uint64_t(k.get_int("step_jitter_ns", 0, 1000000, 50));
   ks.gfp_atomic_fail_rate = k.get_double("gfp_atomic_fail_rate", 0.0, 1.0, 0.0);
-  ks.hz                   = int(k.get_int("hz", 100, 1000, 1000));
+  ks.hz                   = int(k.get_int("hz", INT32_MIN, INT32_MAX, 1000));
   if (ks.hz != 100 && ks.hz != 250 && ks.hz != 300 && ks.hz != 1000)
     k.fail("hz", std::to_string(ks.hz) + " is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
   ks.nr_requests            = int(k.get_int("nr_requests", 4, 1000000, 128));
@@ -87,8 +90,8 @@ static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
     d.expect_object();
     DeviceSpec ds;
     ds.name = d.get_string("name");
-    if (ds.name.empty() || ds.name.find_first_of(" ./") != std::string::npos)
-      d.fail("name", describe(d.value().at("name")) + " is not a device name (non-empty, no spaces, dots or slashes)");
+    if (!valid_name(ds.name))
+      d.fail("name", describe(d.value().at("name")) + " is not a device name (1-64 letters, digits, _ - + @ :)");
     if (sc.device(ds.name)) d.fail("name", "\"" + ds.name + "\" is already used by another device");
     ds.model                      = d.get_enum("model", models);
     const DeviceType* t           = find_device_type(ds.model);
@@ -104,7 +107,9 @@ static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
         params[p.name] = d.get_double(p.name, p.lo, p.hi, p.dflt);
     }
     if (ds.model == "hdd" && params["seek_full_ms"].get<double>() < params["seek_track_ms"].get<double>())
-      d.fail("seek_full_ms", "is below seek_track_ms (a full-stroke seek cannot be shorter than one track)");
+      d.fail("seek_full_ms", params["seek_full_ms"].dump() + " is below seek_track_ms (" +
+                                 params["seek_track_ms"].dump() +
+                                 "): a full-stroke seek cannot be shorter than one track");
     if (ds.model == "ssd")
       for (const char* dir : {"read", "write"}) {
         double lat_ns = 1e3 * params[std::string(dir) + "_latency_us"].get<double>();
@@ -137,8 +142,8 @@ static void parse_cgroups(const JsonNode& root, Scenario& sc, json& norm)
     cs.name = c.get_string("name");
     if (cs.name == "root")
       c.fail("name", "\"root\" is implicit (CFQ's root group, weight 1000, spec F); name your cgroups otherwise");
-    if (cs.name.empty() || cs.name.find_first_of(" ./") != std::string::npos)
-      c.fail("name", describe(c.value().at("name")) + " is not a cgroup name (non-empty, no spaces, dots or slashes)");
+    if (!valid_name(cs.name))
+      c.fail("name", describe(c.value().at("name")) + " is not a cgroup name (1-64 letters, digits, _ - + @ :)");
     if (sc.cgroup(cs.name)) c.fail("name", "\"" + cs.name + "\" is already used by another cgroup");
     cs.weight = int(c.get_int("weight", 10, 1000, 500)); // blkio.weight 10..1000, default 500 (spec F)
     sc.cgroups.push_back(cs);
@@ -185,25 +190,84 @@ static std::string line_col(const std::string& text, size_t byte)
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
+// Parses the config text: JSON syntax with line and column, numbers a double cannot hold, nesting
+// deeper than kMaxDepth, duplicate keys in one object and NUL bytes are all rejected (a typo must
+// never pass silently, and no input may exhaust the stack).
+static json parse_text(const std::string& path, const std::string& text)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  json doc;
+  static constexpr int kMaxDepth = 64;
+  auto nul                       = text.find('\0');
+  if (nul != std::string::npos) throw InputError(path + ": " + line_col(text, nul) + ": invalid JSON: NUL byte");
+  std::vector<std::set<std::string>> keys; // the keys seen in each open object
+  std::vector<std::string> where;          // the key path, for messages
+  auto cb = [&](int depth, json::parse_event_t ev, json& parsed) {
+    if (depth > kMaxDepth) throw InputError(path + ": nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    switch (ev) {
+    case json::parse_event_t::object_start:
+      keys.emplace_back();
+      break;
+    case json::parse_event_t::object_end:
+      if (!keys.empty()) keys.pop_back();
+      break;
+    case json::parse_event_t::key: {
+      std::string k = parsed.get<std::string>();
+      if (!keys.empty() && !keys.back().insert(k).second)
+        throw InputError(path + ": duplicate key \"" + k + "\" in one object (the earlier value would be ignored)");
+      break;
+    }
+    default:
+      break;
+    }
+    return true;
+  };
   try {
-    doc = json::parse(text);
+    return json::parse(text, cb);
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     auto p           = what.find("syntax error");
     throw InputError(path + ": " + line_col(text, e.byte ? e.byte - 1 : 0) +
                      ": invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
+  } catch (const json::out_of_range& e) {
+    throw InputError(path + ": invalid JSON: a number is too large for a double");
   }
+}
+
+// "tasks.0.job.bs" -> "tasks[0].job.bs", the path form used in messages.
+static std::string message_path(const std::string& dotted)
+{
+  std::string out, part;
+  std::stringstream ss(dotted);
+  while (std::getline(ss, part, '.')) {
+    bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+    out += index ? "[" + part + "]" : (out.empty() ? "" : ".") + part;
+  }
+  return out;
+}
+
+Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
+{
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw InputError(path + ": is a directory, expected a config file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open config file: " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json doc = parse_text(path, ss.str());
   for (const auto& o : overrides)
     apply_override(doc, o);
-  return parse_config(doc, path);
+  try {
+    return parse_config(doc, path);
+  } catch (const InputError& e) {
+    // A value that came from --set is reported against the flag, not the file.
+    std::string msg = e.what();
+    for (const auto& o : overrides) {
+      std::string at = path + ": " + message_path(o.substr(0, o.find('=')));
+      if (msg.rfind(at + ":", 0) == 0 || msg.rfind(at + ".", 0) == 0 || msg.rfind(at + "[", 0) == 0)
+        throw InputError("--set " + o + ": " + msg.substr(path.size() + 2));
+    }
+    throw;
+  }
 }
 
 } // namespace iosim

@@ -20,5 +20,7 @@ Scenario parse_config(const json& doc, const std::string& file);
 void parse_tasks(const JsonNode& root, Scenario& sc, json& norm);
 void parse_events(const JsonNode& root, Scenario& sc, json& norm);
 IoprioSpec parse_ioprio(const JsonNode& n, json& norm);
+// Names of devices, cgroups and tasks: 1-64 letters, digits, '_', '-', '+', '@', ':'.
+bool valid_name(const std::string& s);
 
 } // namespace iosim

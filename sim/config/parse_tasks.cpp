@@ -4,6 +4,8 @@
 #include "sim/config/units.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -12,7 +14,19 @@ namespace iosim
 
 static const std::vector<std::string> kRwModes = {"read", "write", "randread", "randwrite", "rw", "randrw"};
 
-static bool valid_name(const std::string& s) { return !s.empty() && s.find_first_of(" /") == std::string::npos; }
+// Task names: 1-64 of letters, digits, '_', '-', '+', '@', ':' (no dots: name.i is an instance),
+// not "admin" and not "flush-..." (the admin task and the flushers are named so in reports).
+static const char* kTaskNameRule = "a task name (1-64 letters, digits, _ - + @ :; not \"admin\" or \"flush-...\")";
+
+bool valid_name(const std::string& s)
+{
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("_-+@:", c)) return false;
+  return true;
+}
+
+static bool valid_task_name(const std::string& s) { return valid_name(s) && s != "admin" && s.rfind("flush-", 0) != 0; }
 
 IoprioSpec parse_ioprio(const JsonNode& n, json& norm)
 {
@@ -86,14 +100,13 @@ void parse_tasks(const JsonNode& root, Scenario& sc, json& norm)
 {
   norm["tasks"] = json::array();
   std::set<std::string> instances;
+  int64_t total_instances = 0;
   for (const auto& t : root.array("tasks")) {
     t.only_keys({"name", "count", "cgroup", "ioprio", "nice", "policy", "uid", "euid", "cap_sys_nice", "job"});
     TaskSpec ts;
     ts.name = t.get_string("name");
-    if (!valid_name(ts.name) || ts.name.find('.') != std::string::npos || ts.name == "admin")
-      t.fail("name", describe(t.value().at("name")) +
-                         " is not a task name (non-empty, no spaces, dots or slashes, not \"admin\")");
-    ts.count  = int(t.get_int("count", 1, 100000, 1));
+    if (!valid_task_name(ts.name)) t.fail("name", describe(t.value().at("name")) + " is not " + kTaskNameRule);
+    ts.count  = int(t.get_int("count", 1, kMaxTasks, 1));
     ts.cgroup = t.get_string("cgroup", "root");
     if (!sc.cgroup(ts.cgroup))
       t.fail("cgroup", "\"" + ts.cgroup + "\" is not a cgroup of this config (declare it in cgroups[])");
@@ -117,9 +130,14 @@ void parse_tasks(const JsonNode& root, Scenario& sc, json& norm)
     ts.has_job = t.has("job") && !t.value().at("job").is_null();
     if (ts.has_job) ts.job = parse_job(t.child("job"), sc, njob);
     sc.tasks.push_back(ts);
-    std::vector<std::string> all = sc.instance_names();
-    for (auto it = all.end() - ts.count; it != all.end(); ++it)
-      if (!instances.insert(*it).second) t.fail("name", "task instance \"" + *it + "\" is defined twice");
+    for (int i = 0; i < ts.count; ++i) {
+      std::string inst = ts.count == 1 ? ts.name : ts.name + "." + std::to_string(i);
+      if (!instances.insert(inst).second) t.fail("name", "task instance \"" + inst + "\" is defined twice");
+    }
+    total_instances += ts.count;
+    if (total_instances > kMaxTasks)
+      t.fail("count", "brings the tasks to " + std::to_string(total_instances) + ", over the limit of " +
+                          std::to_string(kMaxTasks) + " (SimGrid's live-actor limit with guard pages)");
     norm["tasks"].push_back({{"name", ts.name},
                              {"count", ts.count},
                              {"cgroup", ts.cgroup},
@@ -139,6 +157,7 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
   // Tasks that exist at each point: the configured instances, then fork children in time order.
   std::vector<std::string> inst = sc.instance_names();
   std::set<std::string> known(inst.begin(), inst.end());
+  int64_t total = int64_t(inst.size()), forks = 0;
   std::vector<JsonNode> evs = root.array("events");
   std::stable_sort(evs.begin(), evs.end(), [](const JsonNode& a, const JsonNode& b) {
     auto at = [](const JsonNode& n) {
@@ -170,9 +189,10 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
     if (es.type == EventType::fork) {
       es.child    = e.get_string("child");
       es.clone_io = e.get_bool("clone_io", false);
-      if (!valid_name(es.child) || es.child == "admin")
-        e.fail("child", describe(e.value().at("child")) +
-                            " is not a task name (non-empty, no spaces or slashes, not \"admin\")");
+      if (!valid_task_name(es.child)) e.fail("child", describe(e.value().at("child")) + " is not " + kTaskNameRule);
+      if (++forks + total > kMaxTasks)
+        e.fail("child", "brings the tasks to " + std::to_string(forks + total) + ", over the limit of " +
+                            std::to_string(kMaxTasks));
       if (!known.insert(es.child).second) e.fail("child", "\"" + es.child + "\" is already a task name");
       ne["child"]    = es.child;
       ne["clone_io"] = es.clone_io;

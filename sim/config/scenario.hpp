@@ -103,6 +103,10 @@ struct SchedulerSpec {
   nlohmann::json tunables = nlohmann::json::object(); // per-scheduler, validated by the elevator registry
 };
 
+// Simulated tasks at most (config tasks + forks): SimGrid aborts past ~32k live actors with its
+// default guard pages (vm.max_map_count), so iosim refuses more up front.
+constexpr int kMaxTasks = 30000;
+
 struct Scenario {
   std::string description;
   std::string source_file;

@@ -93,13 +93,14 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
     finish(w, rec, errno_name(err ? err : -kernel::kENOMEM));
     return;
   }
-  TaskSpec child = parent.spec;
-  child.count    = 1;
-  child.cgroup   = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
-  child.ioprio   = w.res(parent).ioprio;
-  TaskRt& c      = create_task(w, child, e.child, now_ns(), kt);
-  c.stop_ns      = parent.stop_ns;
-  c.forked       = true;
+  w.out.pid_names[kt->pid] = e.child;
+  TaskSpec child           = parent.spec;
+  child.count              = 1;
+  child.cgroup             = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
+  child.ioprio             = w.res(parent).ioprio;
+  TaskRt& c                = create_task(w, child, e.child, now_ns(), kt);
+  c.stop_ns                = parent.stop_ns;
+  c.forked                 = true;
   finish(w, rec, "ok");
 }
 

@@ -16,7 +16,7 @@ static void complete_due(World& w, DeviceRt& d, uint64_t now)
     uint64_t service = now - rq->dispatch_ns;
     TaskResult& tr   = w.out.tasks[size_t(rq->task)];
     tr.disk_time_ns += service;
-    w.out.cgroup_disk_ns[size_t(rq->cgroup)] += service;
+    w.out.cgroup_disk_ns[size_t(rq->cgroup)][size_t(d.index)] += service;
     DeviceResult& dr = w.out.devices[size_t(d.index)];
     dr.total_ios++;
     dr.io_bytes += rq->bytes;

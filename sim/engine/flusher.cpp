@@ -143,10 +143,11 @@ TaskRt& create_flusher(World& w, DeviceRt& d)
   t->device                  = d.index;
   t->wake                    = sg4::Semaphore::create(0);
   TaskResult r;
-  r.pid  = t->kt->pid;
-  r.name = name;
-  r.kind = "flusher";
-  r.sync = false;
+  r.pid    = t->kt->pid;
+  r.name   = name;
+  r.kind   = "flusher";
+  r.device = d.index;
+  r.sync   = false;
   w.out.tasks.push_back(r);
   w.tasks.push_back(std::move(t));
   w.live_flushers++;

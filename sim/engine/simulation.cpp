@@ -50,7 +50,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
 {
   auto engine = make_engine(opt.simgrid_cfg);
   RunResult out;
-  out.cgroup_disk_ns.assign(sc.cgroups.size(), 0);
+  out.cgroup_disk_ns.assign(sc.cgroups.size(), std::vector<uint64_t>(sc.devices.size(), 0));
   World w(sc, out);
   w.record_events = opt.record_events;
   auto* zone      = sg4::create_full_zone("root");

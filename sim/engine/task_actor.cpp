@@ -104,7 +104,9 @@ void task_main(World& w, TaskRt& t)
       continue;
     }
     uint64_t gate = std::max(rate_gate(w, t, js), js.think_until);
-    while (t.inflight < t.job.iodepth && gate <= now_ns() && !bound_reached(t, js)) {
+    // Stop issuing as soon as an operation is posted (exit, fork, ioprio_set as caller), so that
+    // a deep queue cannot delay it past the run.
+    while (t.inflight < t.job.iodepth && gate <= now_ns() && !bound_reached(t, js) && t.posted.empty()) {
       issue_one(w, t, js);
       gate = std::max(rate_gate(w, t, js), js.think_until);
     }
@@ -112,7 +114,7 @@ void task_main(World& w, TaskRt& t)
     if (t.inflight < t.job.iodepth && gate > now_ns()) timer = std::min(timer, gate);
     wait_until_ns(w, t.wake, timer);
   }
-  if (r.end_ns < r.start_ns) r.end_ns = r.start_ns;
+  r.end_ns = std::max(r.end_ns, now_ns()); // the job ran until now (fio's runtime)
   if (!t.exit_requested && now_ns() >= w.sc.duration_ms * 1000000) settle_arrive(w);
   end_task(w, t);
 }
@@ -120,19 +122,21 @@ void task_main(World& w, TaskRt& t)
 kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::string& name)
 {
   kernel::TaskParams p;
-  p.comm          = name;
-  p.nice          = spec.nice;
-  p.policy        = spec.policy == SchedPolicy::fifo    ? kernel::SchedPolicy::fifo
-                    : spec.policy == SchedPolicy::rr    ? kernel::SchedPolicy::rr
-                    : spec.policy == SchedPolicy::batch ? kernel::SchedPolicy::batch
-                    : spec.policy == SchedPolicy::idle  ? kernel::SchedPolicy::idle
-                                                        : kernel::SchedPolicy::normal;
-  p.uid           = unsigned(spec.uid);
-  p.euid          = unsigned(spec.euid);
-  p.cap_sys_nice  = spec.cap_sys_nice || spec.euid == 0; // root has every capability
-  p.cap_sys_admin = spec.euid == 0;
-  p.blkcg_id      = w.cgroup_index(spec.cgroup);
-  return kernel::create_task(*w.k, p);
+  p.comm                   = name;
+  p.nice                   = spec.nice;
+  p.policy                 = spec.policy == SchedPolicy::fifo    ? kernel::SchedPolicy::fifo
+                             : spec.policy == SchedPolicy::rr    ? kernel::SchedPolicy::rr
+                             : spec.policy == SchedPolicy::batch ? kernel::SchedPolicy::batch
+                             : spec.policy == SchedPolicy::idle  ? kernel::SchedPolicy::idle
+                                                                 : kernel::SchedPolicy::normal;
+  p.uid                    = unsigned(spec.uid);
+  p.euid                   = unsigned(spec.euid);
+  p.cap_sys_nice           = spec.cap_sys_nice || spec.euid == 0; // root has every capability
+  p.cap_sys_admin          = spec.euid == 0;
+  p.blkcg_id               = w.cgroup_index(spec.cgroup);
+  kernel::task_struct* kt  = kernel::create_task(*w.k, p);
+  w.out.pid_names[kt->pid] = name;
+  return kt;
 }
 
 void start_actor(World& w, const std::string& name, kernel::task_struct* kt, std::function<void()> body)
@@ -191,6 +195,7 @@ TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uin
   }
   TaskResult r;
   r.pid      = kt->pid;
+  r.device   = t->device;
   r.name     = name;
   r.cgroup   = w.cgroup_index(spec.cgroup);
   r.ioprio   = spec.ioprio;

@@ -80,4 +80,52 @@ FairnessSummary compute_fairness(std::vector<FairnessTask>& tasks, std::vector<F
   return out;
 }
 
+FairnessSummary compute_fairness_by_device(std::vector<FairnessTask>& tasks, std::vector<FairnessGroup>& groups,
+                                           const std::vector<std::vector<uint64_t>>& group_disk_ns, size_t devices)
+{
+  FairnessSummary out;
+  std::vector<double> share_num(groups.size(), 0), expect_num(groups.size(), 0);
+  double total = 0;
+  for (size_t d = 0; d < devices; ++d) {
+    std::vector<size_t> idx;
+    std::vector<FairnessTask> sub;
+    for (size_t i = 0; i < tasks.size(); ++i)
+      if (tasks[i].device == int(d)) {
+        idx.push_back(i);
+        sub.push_back(tasks[i]);
+      }
+    std::vector<FairnessGroup> subg = groups;
+    double busy                     = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      subg[g].disk_time_ns = group_disk_ns[g][d];
+      subg[g].active       = subg[g].disk_time_ns > 0;
+      busy += double(subg[g].disk_time_ns);
+    }
+    FairnessSummary s        = compute_fairness(sub, subg);
+    out.task_max_share_error = std::max(out.task_max_share_error, s.task_max_share_error);
+    for (size_t k = 0; k < idx.size(); ++k)
+      tasks[idx[k]] = sub[k];
+    for (size_t g = 0; g < groups.size(); ++g) {
+      share_num[g] += double(subg[g].disk_time_ns);
+      expect_num[g] += busy * subg[g].expected_share;
+    }
+    total += busy;
+  }
+  std::vector<double> gx, tx;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    groups[g].active         = share_num[g] > 0;
+    groups[g].share          = total > 0 ? share_num[g] / total : 0.0;
+    groups[g].expected_share = total > 0 ? expect_num[g] / total : 0.0;
+    if (groups[g].active) {
+      out.max_share_error = std::max(out.max_share_error, std::fabs(groups[g].share - groups[g].expected_share));
+      gx.push_back(groups[g].expected_share > 0 ? groups[g].share / groups[g].expected_share : 0.0);
+    }
+  }
+  for (const auto& t : tasks)
+    if (t.active && t.expected_share > 0) tx.push_back(t.share / t.expected_share);
+  out.cgroup_jain_index = jain(gx);
+  out.jain_index        = jain(tx);
+  return out;
+}
+
 } // namespace iosim

@@ -19,6 +19,7 @@ int cfq_prio_slice(bool sync, int level, int slice_sync = 100, int slice_async =
 
 struct FairnessTask {
   int cgroup = 0;               // index into cgroups
+  int device = 0;               // index of the device its I/O goes to (-1: none)
   IoprioSpec ioprio;            // effective
   bool sync             = true; // does the task's I/O go to a sync queue
   uint64_t disk_time_ns = 0;
@@ -40,6 +41,12 @@ struct FairnessSummary {
   double max_share_error      = 0.0; // max |share - expected| over active groups
 };
 
+// One device: tasks and groups compete for that device's time.
 FairnessSummary compute_fairness(std::vector<FairnessTask>& tasks, std::vector<FairnessGroup>& groups);
+// Several devices: CFQ schedules each queue on its own, so each task is measured against the
+// others on its device; a group's share and expected share are pooled over the devices, each
+// device weighted by its busy time. group_disk_ns[g][d]: group g's disk time on device d.
+FairnessSummary compute_fairness_by_device(std::vector<FairnessTask>& tasks, std::vector<FairnessGroup>& groups,
+                                           const std::vector<std::vector<uint64_t>>& group_disk_ns, size_t devices);
 
 } // namespace iosim

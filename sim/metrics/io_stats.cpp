@@ -6,6 +6,7 @@ namespace iosim
 
 nlohmann::json DirStats::to_json(uint64_t runtime_ns) const
 {
+  if (total_ios == 0) runtime_ns = 0; // fio reports no runtime for a direction without I/O
   double secs        = double(runtime_ns) / 1e9;
   nlohmann::json pct = nlohmann::json::object();
   for (double p : LatencyHistogram::default_percentiles())

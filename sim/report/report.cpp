@@ -25,6 +25,7 @@ json build_report(const Scenario& sc, const RunResult& r)
   for (const auto& t : r.tasks) {
     FairnessTask f;
     f.cgroup = t.cgroup;
+    f.device = t.device;
     f.ioprio = t.kind == "flusher" ? IoprioSpec{IoprioClass::be, 4} : effective_ioprio(t.ioprio, t.nice, t.policy);
     f.sync   = t.sync;
     f.disk_time_ns = t.disk_time_ns;
@@ -34,12 +35,10 @@ json build_report(const Scenario& sc, const RunResult& r)
   std::vector<FairnessGroup> fg;
   for (size_t i = 0; i < sc.cgroups.size(); ++i) {
     FairnessGroup g;
-    g.weight       = sc.cgroups[i].weight;
-    g.disk_time_ns = r.cgroup_disk_ns[i];
-    g.active       = g.disk_time_ns > 0;
+    g.weight = sc.cgroups[i].weight;
     fg.push_back(g);
   }
-  FairnessSummary fs = compute_fairness(ft, fg);
+  FairnessSummary fs = compute_fairness_by_device(ft, fg, r.cgroup_disk_ns, r.devices.size());
 
   json rep;
   rep["schema"] = "iosim-report/1";
@@ -98,6 +97,9 @@ json build_report(const Scenario& sc, const RunResult& r)
   for (const auto& e : r.events)
     rep["events"].push_back(
         {{"time_ms", ms(e.at_ns)}, {"type", e.type}, {"task", e.task}, {"detail", e.detail}, {"result", e.result}});
+  rep["pids"] = json::object();
+  for (const auto& [pid, name] : r.pid_names)
+    rep["pids"][std::to_string(pid)] = name;
   rep["engine"] = {{"events", r.engine_events}, {"wall_s", r.wall_s}};
   return rep;
 }

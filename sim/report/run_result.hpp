@@ -4,6 +4,7 @@
 #include "sim/config/scenario.hpp"
 #include "sim/metrics/io_stats.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct TaskResult {
   IoprioSpec ioprio;         // as set (class none = derived from nice/policy)
   int nice           = 0;
   SchedPolicy policy = SchedPolicy::normal;
+  int device         = -1;   // the device its I/O goes to (-1: none)
   bool sync          = true; // its requests go to a sync queue (false for the flusher)
   DirStats read, write;
   uint64_t disk_time_ns   = 0;       // device service time of its requests
@@ -44,11 +46,13 @@ struct RunResult {
   uint64_t sim_time_ns = 0;
   std::vector<TaskResult> tasks;
   std::vector<DeviceResult> devices;
-  std::vector<uint64_t> cgroup_disk_ns; // per Scenario::cgroups index, by the issuer's group at submission
+  // [cgroup][device]: device time by the issuer's group at submission
+  std::vector<std::vector<uint64_t>> cgroup_disk_ns;
   std::vector<EventResult> events;
   uint64_t engine_events = 0;
-  nlohmann::json correctness; // from the kernel model's oracle (null: no detector ran)
-  std::string events_jsonl;   // one JSON object per line, when --events is given
+  nlohmann::json correctness;           // from the kernel model's oracle (null: no detector ran)
+  std::map<int, std::string> pid_names; // every kernel task (tasks, flushers, admin, irq contexts)
+  std::string events_jsonl;             // one JSON object per line, when --events is given
   double wall_s = 0;
 };
 

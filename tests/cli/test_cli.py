@@ -3,6 +3,7 @@ determinism (same config and seed -> same bytes apart from `engine`), --seed/--s
 import json
 import os
 import re
+import stat
 import subprocess
 import tempfile
 import unittest
@@ -22,7 +23,8 @@ class Help(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertIn("iosim run CONFIG", p.stdout)
         self.assertIn("iosim validate CONFIG", p.stdout)
-        for later in ("sweep", "merge", "import", "explain"):
+        self.assertIn("iosim explain REPORT", p.stdout)
+        for later in ("sweep", "merge", "import"):
             self.assertNotIn(f"iosim {later}", p.stdout, "commands appear in --help only once they exist")
 
     def test_simgrid_never_sees_user_flags(self):
@@ -91,6 +93,103 @@ class BadInput(unittest.TestCase):
         p = run("run", QUICK, "--set", "duration_ms=50", "--simgrid-cfg", "no/such:key")
         self.assertIn(p.returncode, (2,), p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+
+class OutputSafety(unittest.TestCase):
+    """Output files never clobber the config, each other, a symlink or a device."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.cfg = os.path.join(self.dir, "c.json")
+        with open(QUICK) as src, open(self.cfg, "w") as dst:
+            dst.write(src.read())
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def short(self, *args):
+        return run("run", self.cfg, "--set", "duration_ms=50", *args)
+
+    def test_refuses_to_overwrite_the_config(self):
+        with open(self.cfg) as f:
+            before = f.read()
+        for flag in ("--out", "--events"):
+            p = self.short(flag, self.cfg)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("is the config file itself", p.stderr)
+        with open(self.cfg) as f:
+            self.assertEqual(f.read(), before)
+
+    def test_refuses_one_file_for_two_outputs(self):
+        out = os.path.join(self.dir, "r.json")
+        p = self.short("--out", out, "--events", out)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_writes_through_a_symlink_and_keeps_the_mode(self):
+        target = os.path.join(self.dir, "target.json")
+        with open(target, "w") as f:
+            f.write("old")
+        os.chmod(target, 0o600)
+        link = os.path.join(self.dir, "link.json")
+        os.symlink(target, link)
+        p = self.short("--out", link)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.islink(link), "the link stays a link")
+        with open(target) as f:
+            self.assertEqual(json.load(f)["schema"], "iosim-report/1")
+        self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)
+
+    def test_writes_into_a_fifo_without_replacing_it(self):
+        fifo = os.path.join(self.dir, "pipe")
+        os.mkfifo(fifo)
+        got = []
+        import threading
+        def read_fifo():
+            with open(fifo) as f:
+                got.append(f.read())
+
+        reader = threading.Thread(target=read_fifo)
+        reader.start()
+        p = self.short("--out", fifo)
+        reader.join(timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode), "a special file is written, never replaced")
+        self.assertEqual(json.loads(got[0])["schema"], "iosim-report/1")
+
+    def test_bad_seed_and_simgrid_cfg(self):
+        for args, frag in ((("--seed", "-1"), "--seed -1: expected an integer 0..9223372036854775807"),
+                           (("--seed", "9223372036854775808"), "--seed 9223372036854775808"),
+                           (("--simgrid-cfg", "nocolon"), "--simgrid-cfg nocolon: expected KEY:VALUE"),
+                           (("--simgrid-cfg", "network/model:bogus"), "unsupported key"),
+                           (("--simgrid-cfg", "contexts/stack-size:1"), "64..1048576"),
+                           (("--out", ""), "--out: empty path")):
+            p = self.short(*args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertIn(frag, p.stderr)
+
+
+class Events(unittest.TestCase):
+    def test_exit_event_is_not_starved_by_a_deep_queue(self):
+        # iodepth above nr_requests keeps the task blocked on the request list; the exit posted
+        # at 5 ms must still take effect at the task's next wake-up, not at the end of the run.
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.json")
+            with open(cfg, "w") as f:
+                json.dump({"duration_ms": 1000, "devices": [{"name": "sda", "model": "hdd"}],
+                           "tasks": [{"name": "r", "job": {"rw": "randread", "iodepth": 1024}}],
+                           "events": [{"at_ms": 5, "type": "exit", "task": "r"}]}, f)
+            p = run("run", cfg)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            r = json.loads(p.stdout)
+            ev = r["events"][0]
+            # The first completion comes after one seek + rotation (< 30 ms), then the task exits.
+            self.assertLess(ev["time_ms"], 50, ev)
+            # Until then it holds at most nr_requests (128) requests plus the one it was allocating;
+            # it issues nothing after the exit and drains those before do_exit.
+            self.assertLessEqual(r["tasks"][0]["read"]["total_ios"], 130)
 
 
 class Determinism(unittest.TestCase):

@@ -158,8 +158,8 @@ TEST(Config, DeviceModelConsistency)
 {
   EXPECT_EQ(
       error_with("devices.0.seek_full_ms=0.5"),
-      "config.json: devices[0].seek_full_ms: is below seek_track_ms (a full-stroke seek cannot be shorter than one "
-      "track)");
+      "config.json: devices[0].seek_full_ms: 0.5 is below seek_track_ms (0.8): a full-stroke seek cannot be shorter "
+      "than one track");
   EXPECT_EQ(error_with("devices.0.rpm=100"), "config.json: devices[0].rpm: 100 is out of range 1000.0..20000.0");
   json d          = base();
   d["devices"][0] = {{"name", "sda"}, {"model", "ssd"}, {"read_latency_us", 1}};
@@ -248,6 +248,59 @@ TEST(ConfigFile, MissingFile)
     load_config("/nonexistent/x.json");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "/nonexistent/x.json: cannot open config file");
+    EXPECT_STREQ(e.what(), "/nonexistent/x.json: cannot open config file: No such file or directory");
   }
+}
+
+namespace
+{
+std::string load_error(const std::string& text, const std::vector<std::string>& sets = {})
+{
+  std::string path = ::testing::TempDir() + "/cfg.json";
+  std::ofstream(path, std::ios::binary) << text;
+  try {
+    load_config(path, sets);
+  } catch (const InputError& e) {
+    std::string msg = e.what();
+    return msg.rfind(path, 0) == 0 ? "FILE" + msg.substr(path.size()) : msg;
+  }
+  return "(accepted)";
+}
+const char* kMinimal = R"({"devices": [{"name": "sda", "model": "null"}], "tasks": [{"name": "t"}]})";
+} // namespace
+
+TEST(ConfigFile, DuplicateKeysAreRejected)
+{
+  EXPECT_EQ(load_error(R"({"duration_ms": 100, "duration_ms": 300, "devices": []})"),
+            "FILE: duplicate key \"duration_ms\" in one object (the earlier value would be ignored)");
+}
+
+TEST(ConfigFile, DeepNestingAndHugeNumbersAreBadInput)
+{
+  std::string deep = R"({"description": )" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_EQ(load_error(deep), "FILE: nesting deeper than 64 levels");
+  EXPECT_EQ(load_error(R"({"duration_ms": 1e400})"), "FILE: invalid JSON: a number is too large for a double");
+  // kMinimal is 73 characters: the NUL is the 74th.
+  EXPECT_EQ(load_error(std::string(kMinimal) + std::string(1, '\0')),
+            "FILE: line 1, column 74: invalid JSON: NUL byte");
+}
+
+TEST(ConfigFile, ErrorsFromSetNameTheFlag)
+{
+  EXPECT_EQ(load_error(kMinimal, {"tasks.0.nice=30"}),
+            "--set tasks.0.nice=30: tasks[0].nice: 30 is out of range -20..19");
+  EXPECT_EQ(load_error(kMinimal, {"duration_ms=1e400"}),
+            "--set duration_ms=1e400: the number is too large for a double");
+}
+
+TEST(ConfigFile, NamesAndTaskLimit)
+{
+  EXPECT_EQ(load_error(kMinimal, {"tasks.0.name=\"flush-sda\""}),
+            "--set tasks.0.name=\"flush-sda\": tasks[0].name: \"flush-sda\" is not a task name (1-64 letters, digits, "
+            "_ - + @ :; not \"admin\" or \"flush-...\")");
+  EXPECT_EQ(load_error(kMinimal, {"devices.0.name=\"sd\\na\""}),
+            "--set devices.0.name=\"sd\\na\": devices[0].name: \"sd\\na\" is not a device name (1-64 letters, digits, "
+            "_ - + @ :)");
+  EXPECT_EQ(load_error(kMinimal, {"tasks.0.count=30001"}),
+            "--set tasks.0.count=30001: tasks[0].count: 30001 is out of range 1..30000");
 }

@@ -36,10 +36,10 @@ TEST(Fairness, ExpectedSharesFollowWeightsAndSlices)
   g[1].weight = 250, g[1].active = true, g[1].disk_time_ns = 200;
   std::vector<FairnessTask> t(4);
   // root: BE levels 0 and 4 (slices 180 and 100); group 1: one BE/4 and one IDLE task
-  t[0]              = {0, {IoprioClass::be, 0}, true, 500, true};
-  t[1]              = {0, {IoprioClass::be, 4}, true, 300, true};
-  t[2]              = {1, {IoprioClass::be, 4}, true, 200, true};
-  t[3]              = {1, {IoprioClass::idle, 0}, true, 0, true};
+  t[0]              = {0, 0, {IoprioClass::be, 0}, true, 500, true};
+  t[1]              = {0, 0, {IoprioClass::be, 4}, true, 300, true};
+  t[2]              = {1, 0, {IoprioClass::be, 4}, true, 200, true};
+  t[3]              = {1, 0, {IoprioClass::idle, 0}, true, 0, true};
   FairnessSummary s = compute_fairness(t, g);
   EXPECT_DOUBLE_EQ(g[0].expected_share, 0.8) << "1000 / (1000 + 250)";
   EXPECT_DOUBLE_EQ(g[1].expected_share, 0.2);
@@ -55,13 +55,30 @@ TEST(Fairness, ExpectedSharesFollowWeightsAndSlices)
   EXPECT_NEAR(s.jain_index, j, 1e-12);
 }
 
+TEST(Fairness, EachDeviceIsItsOwnCompetition)
+{
+  // Two devices, one task each: CFQ works per queue, so each task is promised all of its device.
+  std::vector<FairnessGroup> g(1);
+  g[0].weight = 1000;
+  std::vector<FairnessTask> t(2);
+  t[0]              = {0, 0, {IoprioClass::be, 4}, true, 9000, true};
+  t[1]              = {0, 1, {IoprioClass::be, 0}, true, 1000, true};
+  FairnessSummary s = compute_fairness_by_device(t, g, {{9000, 1000}}, 2);
+  EXPECT_DOUBLE_EQ(t[0].share, 1.0);
+  EXPECT_DOUBLE_EQ(t[0].expected_share, 1.0);
+  EXPECT_DOUBLE_EQ(t[1].expected_share, 1.0);
+  EXPECT_DOUBLE_EQ(s.jain_index, 1.0);
+  EXPECT_DOUBLE_EQ(g[0].share, 1.0);
+  EXPECT_DOUBLE_EQ(g[0].expected_share, 1.0);
+}
+
 TEST(Report, CorrectnessListsEveryKindAndNoDetectorYet)
 {
   Scenario sc;
   sc.devices.push_back({"sda", "null", {}, 1 << 30, 1, false});
   sc.cgroups.push_back({"root", 1000});
   RunResult r;
-  r.cgroup_disk_ns = {0};
+  r.cgroup_disk_ns = {{0}};
   r.devices.push_back({"sda"});
   nlohmann::json rep = build_report(sc, r);
   EXPECT_EQ(rep["schema"], "iosim-report/1");
