@@ -98,10 +98,8 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
   child.count              = 1;
   child.cgroup             = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
   child.ioprio             = w.res(parent).ioprio;
-  TaskRt& c                = create_task(w, child, e.child, now_ns(), kt);
-  c.stop_ns                = parent.stop_ns;
-  c.forked                 = true;
-  finish(w, rec, "ok");
+  TaskRt& c = create_task(w, child, e.child, now_ns(), kt, true);
+  c.stop_ns                = parent.stop_ns;  finish(w, rec, "ok");
 }
 
 } // namespace

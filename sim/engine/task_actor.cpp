@@ -176,11 +176,13 @@ void settle_arrive(World& w)
   s.sem->acquire();
 }
 
-TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns, kernel::task_struct* kt)
+TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns, kernel::task_struct* kt,
+                    bool forked)
 {
   auto t     = std::make_unique<TaskRt>(w.sc.seed, uint64_t(w.tasks.size()) + 1);
   t->index   = int(w.tasks.size());
   t->kt      = kt;
+  t->forked  = forked;
   t->has_job = spec.has_job;
   t->job     = spec.job;
   t->spec    = spec;

@@ -125,8 +125,9 @@ void device_loop(World& w, DeviceRt& d);
 // task_actor.cpp
 void task_main(World& w, TaskRt& t);
 // kt: the task's kernel task_struct (new_kernel_task at setup, or do_fork's child).
-TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns,
-                    kernel::task_struct* kt);
+// forked: the task comes from a fork event (its ioprio came with copy_io; it sets none itself).
+TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uint64_t start_ns, kernel::task_struct* kt,
+                    bool forked = false);
 kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::string& name);
 void end_task(World& w, TaskRt& t);
 // Starts an actor that runs `body` as kernel task `kt` (bound before anything else runs).

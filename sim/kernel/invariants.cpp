@@ -148,10 +148,20 @@ void Kernel::check_settled()
 {
   oracle.mark_checked(Kind::ioprio_lost);
   oracle.mark_checked(Kind::cgroup_change_lost);
+  // Tasks sharing an io_context (CLONE_IO) share its ioprio: an ioprio_set on any of them is a
+  // promise for all, and the latest one (versions only grow) is what they must run with.
+  std::map<std::uint64_t, std::uint64_t> latest; // io_context id -> newest promised version
+  for (task_struct* t : task_cache.live_objects()) {
+    auto it = ioprio_want_.find(t->pid);
+    if (t->state == TaskState::running && it != ioprio_want_.end()) {
+      std::uint64_t& v = latest[mem.committed(t->io_context)];
+      v                = std::max(v, it->second);
+    }
+  }
   for (task_struct* t : task_cache.live_objects()) {
     auto it = ioprio_want_.find(t->pid);
     if (t->state == TaskState::running && it != ioprio_want_.end())
-      check_ioprio_of(t, it->second);
+      check_ioprio_of(t, std::max(it->second, latest[mem.committed(t->io_context)]));
   }
   for (const auto& cfqd : cfqds)
     for (cfq_io_context* cic : cfqd->cic_list)

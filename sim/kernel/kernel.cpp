@@ -131,11 +131,21 @@ cfq_io_context* Kernel::cic_ptr(std::uint64_t id, const char* what) { return che
 void Kernel::call_rcu_free(cfq_io_context* cic, const char* label)
 {
   step(label, StepKind::free, "call_rcu");
-  RcuCallback cb{cic, cic->id, {}, current_pid(), label};
+  RcuCallback cb{cic, nullptr, cic->id, {}, current_pid(), label};
   for (task_struct* t : task_cache.live_objects())
     if (t->kernel_depth > 0)
       cb.waits[t] = t->kernel_exits;
   rcu_pending_.push_back(cb);
+}
+
+void Kernel::call_rcu_free_task(task_struct* t, const char* label)
+{
+  RcuCallback cb{nullptr, t, t->id, {}, current_pid(), label};
+  for (task_struct* o : task_cache.live_objects())
+    if (o != t && o->kernel_depth > 0)
+      cb.waits[o] = o->kernel_exits;
+  rcu_pending_.push_back(cb);
+  rcu_process();
 }
 
 void Kernel::rcu_process()
@@ -151,7 +161,9 @@ void Kernel::rcu_process()
     }
     RcuCallback cb = rcu_pending_[i];
     rcu_pending_.erase(rcu_pending_.begin() + static_cast<long>(i));
-    if (!cic_cache.free(cb.cic, now(), cb.pid, cb.label))
+    if (cb.task)
+      task_cache.free(cb.task, now(), cb.pid, cb.label);
+    else if (!cic_cache.free(cb.cic, now(), cb.pid, cb.label))
       report(Kind::double_free, "D.8", {cb.id}, "cic freed twice (second call_rcu callback)");
   }
 }

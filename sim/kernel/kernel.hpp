@@ -91,6 +91,9 @@ public:
   // --- RCU (3.x non-preemptible kernel): a grace period ends once every task that was inside a
   // kernel entry point at call_rcu time has left it.
   void call_rcu_free(cfq_io_context* cic, const char* label);
+  /// release_task's put of the task_struct goes through RCU (delayed_put_task_struct): a task
+  /// that found it under rcu_read_lock (sys_ioprio_set's find_task_by_vpid) may still use it.
+  void call_rcu_free_task(task_struct* t, const char* label);
   void rcu_barrier();
   void kernel_enter();
   void kernel_exit();
@@ -129,6 +132,7 @@ private:
 
   struct RcuCallback {
     cfq_io_context* cic;
+    task_struct* task; ///< set instead of cic for delayed_put_task_struct
     std::uint64_t id;
     std::map<task_struct*, std::uint64_t> waits; ///< task -> kernel_exits at call_rcu time
     int pid;

@@ -35,7 +35,7 @@ static void free_task(Kernel& k, task_struct* t)
 {
   k.check_reaped(t);
   k.mem.drain_all(t);
-  k.task_cache.free(t, k.now(), k.current_pid(), "free_task");
+  k.call_rcu_free_task(t, "delayed_put_task_struct");
 }
 
 task_struct* do_fork(Kernel& k, unsigned long clone_flags, const std::string& comm, int* err)

@@ -4,6 +4,7 @@
 #include "sim/config/scenario.hpp"
 #include "sim/metrics/io_stats.hpp"
 
+#include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -44,7 +45,7 @@ struct EventResult {
 
 struct RunResult {
   uint64_t sim_time_ns = 0;
-  std::vector<TaskResult> tasks;
+  std::deque<TaskResult> tasks; // a deque: references stay valid while forks append
   std::vector<DeviceResult> devices;
   // [cgroup][device]: device time by the issuer's group at submission
   std::vector<std::vector<uint64_t>> cgroup_disk_ns;

@@ -60,6 +60,28 @@ TEST_P(Process, RtClassNeedsCapSysAdmin)
   EXPECT_EQ(as_root, 0);
 }
 
+TEST_P(Process, A2_SharedIocFollowsTheLatestIoprioSetOfAnySharer)
+{
+  // CLONE_IO shares the io_context, so ioprio_set on either task sets the ioprio of both: the
+  // oracle must expect the latest promise among the sharers, not each task's own (no false
+  // ioprio_lost).
+  World w(GetParam());
+  task_struct* P = w.task("P");
+  task_struct* c = nullptr;
+  w.run_as(P, [&] {
+    w.io(w.sda, true);
+    EXPECT_EQ(sys_ioprio_set(*w.k, P, BE(3)), 0);
+    c = do_fork(*w.k, kCLONE_IO, "c");
+  });
+  w.run_as(c, [&] {
+    EXPECT_EQ(sys_ioprio_set(*w.k, c, BE(6)), 0);
+    w.io(w.sda, true);
+  });
+  w.run_as(P, [&] { w.io(w.sda, true); });
+  w.k->check_settled();
+  EXPECT_EQ(w.count(Kind::ioprio_lost), 0u) << "P runs with c's later ioprio, as CLONE_IO sharing implies";
+}
+
 TEST_P(Process, B6_S0_PermissionDenied)
 {
   World w(GetParam());
