@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DEMO_CONFIG ?= configs/quickstart.json
 DEMO_OUT ?= out/quickstart-report.json
 
-.PHONY: all deps configure build demo test check-long bench clean format
+.PHONY: all deps configure build demo test clean format
 
 all: build
 

@@ -41,12 +41,16 @@ std::string summary_table(const nlohmann::json& r)
     out += line;
   }
   const auto& f = r["fairness"];
-  std::snprintf(line, sizeof line, "fairness: jain %.3f over tasks, max cgroup share error %.3f; correctness: %s\n",
-                f["jain_index"].get<double>(), f["max_share_error"].get<double>(),
-                r["correctness"]["checked"].empty()
-                    ? "no detector ran (kernel model not built yet)"
-                    : (std::to_string(r["correctness"]["violations_total"].get<int>()) + " violations").c_str());
+  const auto& c = r["correctness"];
+  std::snprintf(line, sizeof line, "fairness: jain %.3f over tasks, max cgroup share error %.3f\n",
+                f["jain_index"].get<double>(), f["max_share_error"].get<double>());
   out += line;
+  std::string kinds;
+  for (const auto& [kind, n] : c["counts"].items())
+    if (n.get<uint64_t>()) kinds += (kinds.empty() ? " (" : ", ") + kind + " " + std::to_string(n.get<uint64_t>());
+  out += "correctness: " + std::to_string(c["violations_total"].get<uint64_t>()) + " violations" +
+         (kinds.empty() ? "" : kinds + ")") + " from " + std::to_string(c["checked"].size()) + " detectors that ran" +
+         (kinds.empty() ? "" : "; `iosim explain REPORT` shows each interleaving") + "\n";
   return out;
 }
 

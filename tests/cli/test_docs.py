@@ -47,5 +47,20 @@ class ConfigDocs(unittest.TestCase):
         self.assertEqual(missing, [], "keys accepted by the parser but missing from docs/config.md")
 
 
+class KernelDocs(unittest.TestCase):
+    def test_every_violation_kind_is_documented(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.json")
+            with open(cfg, "w") as f:
+                json.dump({"duration_ms": 1, "devices": [{"name": "d", "model": "null"}]}, f)
+            p = subprocess.run([IOSIM, "run", cfg], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        kinds = json.loads(p.stdout)["correctness"]["counts"].keys()
+        with open(os.path.join(ROOT, "docs", "kernel.md")) as f:
+            doc = f.read()
+        self.assertEqual(len(kinds), 13)
+        self.assertEqual([k for k in kinds if f"| `{k}` |" not in doc], [], "kinds missing from docs/kernel.md")
+
+
 if __name__ == "__main__":
     unittest.main()
