@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 SCENARIOS = ["race-first-io-vs-ioprio-set", "race-ioprio-set-vs-exit", "race-clone-io-cic", "race-ioprio-storm",
-             "race-cgroup-move"]
+             "race-ioprio-get-vs-exit", "race-cgroup-move"]
 APIS = ["legacy", "fixed", "cic_changed"]
 MEMORY = ["sc", "tso", "weak"]
 

@@ -170,14 +170,16 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
   for (const auto& e : evs) {
     e.expect_object();
     EventSpec es;
-    std::string type              = e.get_enum("type", {"fork", "exit", "ioprio_set", "cgroup_move"});
+    std::string type              = e.get_enum("type", {"fork", "exit", "ioprio_set", "ioprio_get", "cgroup_move"});
     es.type                       = type == "fork"         ? EventType::fork
                                     : type == "exit"       ? EventType::exit
                                     : type == "ioprio_set" ? EventType::ioprio_set
+                                    : type == "ioprio_get" ? EventType::ioprio_get
                                                            : EventType::cgroup_move;
     std::vector<std::string> keys = {"at_ms", "type", "task"};
     if (es.type == EventType::fork) keys.insert(keys.end(), {"child", "clone_io"});
     if (es.type == EventType::ioprio_set) keys.insert(keys.end(), {"by", "ioprio"});
+    if (es.type == EventType::ioprio_get) keys.push_back("by");
     if (es.type == EventType::cgroup_move) keys.push_back("cgroup");
     e.only_keys(keys);
     es.at_ms = uint64_t(e.get_int("at_ms", 0, int64_t(sc.duration_ms)));
@@ -196,14 +198,16 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
       if (!known.insert(es.child).second) e.fail("child", "\"" + es.child + "\" is already a task name");
       ne["child"]    = es.child;
       ne["clone_io"] = es.clone_io;
-    } else if (es.type == EventType::ioprio_set) {
+    } else if (es.type == EventType::ioprio_set || es.type == EventType::ioprio_get) {
       es.by = e.get_string("by", "admin");
       if (es.by != "admin" && !known.count(es.by))
         e.fail("by", "\"" + es.by + "\" is not a task instance (or \"admin\", a root task with CAP_SYS_NICE)");
-      json nio;
-      es.ioprio    = parse_ioprio(e.child("ioprio"), nio);
-      ne["by"]     = es.by;
-      ne["ioprio"] = nio;
+      ne["by"] = es.by;
+      if (es.type == EventType::ioprio_set) {
+        json nio;
+        es.ioprio    = parse_ioprio(e.child("ioprio"), nio);
+        ne["ioprio"] = nio;
+      }
     } else if (es.type == EventType::cgroup_move) {
       es.cgroup = e.get_string("cgroup");
       if (!sc.cgroup(es.cgroup)) e.fail("cgroup", "\"" + es.cgroup + "\" is not a cgroup of this config");

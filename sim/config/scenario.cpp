@@ -64,6 +64,8 @@ const char* to_string(EventType t)
     return "exit";
   case EventType::ioprio_set:
     return "ioprio_set";
+  case EventType::ioprio_get:
+    return "ioprio_get";
   case EventType::cgroup_move:
     return "cgroup_move";
   }

@@ -70,14 +70,14 @@ struct TaskSpec {
   JobSpec job;
 };
 
-enum class EventType { fork, exit, ioprio_set, cgroup_move };
+enum class EventType { fork, exit, ioprio_set, ioprio_get, cgroup_move };
 const char* to_string(EventType t);
 
 struct EventSpec {
   uint64_t at_ms = 0;
   EventType type = EventType::exit;
   std::string task;      // target task instance name
-  std::string by;        // ioprio_set: the calling task instance (default: an admin task, uid 0)
+  std::string by;        // ioprio_set/get: the calling task instance (default: an admin task, uid 0)
   std::string child;     // fork: name of the child
   bool clone_io = false; // fork: share the io_context (CLONE_IO)
   IoprioSpec ioprio;     // ioprio_set

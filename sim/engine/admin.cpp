@@ -72,6 +72,20 @@ std::string do_ioprio_set(World& w, const EventSpec& e)
   return errno_name(err);
 }
 
+// ioprio_get(IOPRIO_WHO_PROCESS, pid) by the current task: get_task_ioprio reads the target's
+// io_context and its ioprio under rcu_read_lock only (spec D.9: racing the target's exit it can
+// read a freed ioc). The result names the class and level the kernel returned.
+std::string do_ioprio_get(World& w, const EventSpec& e)
+{
+  TaskRt* target = w.find_task(e.task);
+  if (!target || target->reaped) return "ESRCH";
+  int v = kernel::sys_ioprio_get(*w.k, target->kt);
+  if (v < 0) return errno_name(v);
+  static const char* cls[] = {"none", "rt", "be", "idle"};
+  int c                    = (v >> kernel::IOPRIO_CLASS_SHIFT) & 3;
+  return std::string("ok: ") + cls[c] + "/" + std::to_string(v & kernel::IOPRIO_PRIO_MASK);
+}
+
 // Hands an operation to the task that performs it; ESRCH if that task is gone.
 void post(World& w, TaskRt* t, size_t rec, std::function<void(TaskRt&)> op)
 {
@@ -98,8 +112,9 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
   child.count              = 1;
   child.cgroup             = w.sc.cgroups[size_t(w.res(parent).cgroup)].name;
   child.ioprio             = w.res(parent).ioprio;
-  TaskRt& c = create_task(w, child, e.child, now_ns(), kt, true);
-  c.stop_ns                = parent.stop_ns;  finish(w, rec, "ok");
+  TaskRt& c                = create_task(w, child, e.child, now_ns(), kt, true);
+  c.stop_ns                = parent.stop_ns;
+  finish(w, rec, "ok");
 }
 
 } // namespace
@@ -130,6 +145,14 @@ void admin_main(World& w)
         finish(w, rec, do_ioprio_set(w, e));
       else
         post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt&) { finish(w, rec, do_ioprio_set(w, e)); });
+      break;
+    }
+    case EventType::ioprio_get: {
+      size_t rec = record(w, e, "by " + e.by);
+      if (e.by == "admin")
+        finish(w, rec, do_ioprio_get(w, e));
+      else
+        post(w, w.find_task(e.by), rec, [&w, &e, rec](TaskRt&) { finish(w, rec, do_ioprio_get(w, e)); });
       break;
     }
     case EventType::cgroup_move: {

@@ -129,7 +129,23 @@ def race_cgroup(r):
     return f
 
 
+def race_get_exit(r):
+    # get_task_ioprio may see the ioc (be/2), no ioc after E3 (IOPRIO_PRIO_VALUE(NONE, 4), D.9),
+    # or no task at all once it is reaped; anything else is wrong.
+    f = _checked(r, "use_after_free")
+    allowed = {"ok: be/2", "ok: none/4", "ESRCH"}
+    bad = [e["result"] for e in r["events"] if e["type"] == "ioprio_get" and e["result"] not in allowed]
+    if bad:
+        f.append(f"ioprio_get returned {bad}, expected one of {sorted(allowed)}")
+    c = _counts(r)
+    for k in ("ioc_overwritten", "ioc_after_exit", "ioc_leaked"):
+        if c[k]:
+            f.append(f"{k} = {c[k]}: ioprio_get never installs an ioc")
+    return f
+
+
 EXPECT = {
+    "race-ioprio-get-vs-exit.json": race_get_exit,
     "race-first-io-vs-ioprio-set.json": race_first_io,
     "race-ioprio-set-vs-exit.json": race_exit,
     "race-clone-io-cic.json": race_clone_io,

@@ -34,6 +34,11 @@ class RaceSweeps(unittest.TestCase):
                         "PF_EXITING under task_lock leaves only D.3b's window")
         self.assertEqual(fixed.get("ioc_overwritten", 0), 0, fixed)
 
+    def test_d9_ioprio_get_reads_a_freed_ioc_under_every_api(self):
+        for api in ("legacy", "fixed"):
+            r = self.rates("race-ioprio-get-vs-exit", api)
+            self.assertGreater(r.get("use_after_free", 0), 0, f"D.9 is present in both versions: {api} {r}")
+
     def test_d4_needs_weak_memory(self):
         sc = self.rates("race-first-io-vs-ioprio-set", "legacy", "sc")
         weak = self.rates("race-first-io-vs-ioprio-set", "legacy", "weak")
