@@ -11,9 +11,8 @@ int World::cgroup_index(const std::string& name) const { return int(sc.cgroup(na
 
 TaskRt* World::find_task(const std::string& name)
 {
-  for (size_t i = 0; i < out.tasks.size(); ++i)
-    if (out.tasks[i].name == name && !tasks[i]->flusher) return tasks[i].get();
-  return nullptr;
+  auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : tasks[size_t(it->second)].get();
 }
 
 void World::log_event(const nlohmann::json& line)

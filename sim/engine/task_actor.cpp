@@ -205,6 +205,7 @@ TaskRt& create_task(World& w, const TaskSpec& spec, const std::string& name, uin
   r.policy   = spec.policy;
   r.start_ns = start_ns;
   w.out.tasks.push_back(r);
+  w.by_name[name] = int(w.tasks.size());
   w.tasks.push_back(std::move(t));
   w.live_tasks++;
   TaskRt* raw = w.tasks.back().get();

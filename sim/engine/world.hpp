@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <unordered_map>
 #include <vector>
 
 namespace iosim
@@ -107,6 +108,7 @@ struct World {
   TaskResult& res(const TaskRt& t) { return out.tasks[size_t(t.index)]; }
   int cgroup_index(const std::string& name) const;
   TaskRt* find_task(const std::string& name);
+  std::unordered_map<std::string, int> by_name; // task instance name -> index (flushers excluded)
 };
 
 // sim_clock.cpp: time in integer nanoseconds over SimGrid's double seconds.
