@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
 #include <fstream>
 #include <sstream>
 
@@ -37,45 +40,64 @@ static std::string task_name(const json& r, int pid)
   return it == names.end() ? "?" : it->get<std::string>();
 }
 
-int cmd_explain(const std::string& path, long k)
+#define APPEND(...) (std::snprintf(line, sizeof line, __VA_ARGS__), out += line)
+
+static std::string explain(const std::string& path, long k)
 {
+  std::string out;
+  char line[1024];
   json r          = load_report(path);
   const json& all = r["correctness"]["violations"];
   uint64_t total  = r["correctness"].value("violations_total", uint64_t(0));
   if (all.empty()) {
-    std::printf("%s: no violations (detectors that ran: %zu of %zu)\n", path.c_str(),
+    APPEND("%s: no violations (detectors that ran: %zu of %zu)\n", path.c_str(),
                 r["correctness"]["checked"].size(), kernel::kind_table().size());
     return 0;
   }
   if (k < 0 || size_t(k) >= all.size())
-    throw InputError("--violation " + std::to_string(k) + ": out of range 0.." + std::to_string(all.size() - 1) + " (" +
-                     path + " keeps " + std::to_string(all.size()) + " violation records)");
+    throw InputError("--violation " + std::to_string(k) + ": " +
+                     (all.empty() ? path + " has no violations"
+                                  : "out of range 0.." + std::to_string(all.size() - 1) + " (" + path + " keeps " +
+                                        std::to_string(all.size()) + " violation records)"));
   const json& v    = all[size_t(k)];
   std::string kind = v.at("kind").get<std::string>();
   kernel::Kind kk;
-  std::printf("%s: violation %ld of %zu (%llu counted in all)\n", path.c_str(), k, all.size(),
+  APPEND("%s: violation %ld of %zu (%llu counted in all)\n", path.c_str(), k, all.size(),
               (unsigned long long)total);
-  std::printf("  %s  [spec %s]\n", kind.c_str(), v.at("spec").get<std::string>().c_str());
-  if (kernel::parse_kind(kind, kk)) std::printf("  invariant: %s\n", kernel::kind_row(kk).description);
-  std::printf("  at %.6f ms: %s\n", v.at("time_ns").get<double>() / 1e6, v.at("detail").get<std::string>().c_str());
-  std::printf("  tasks:");
+  APPEND("  %s  [spec %s]\n", kind.c_str(), v.at("spec").get<std::string>().c_str());
+  if (kernel::parse_kind(kind, kk)) APPEND("  invariant: %s\n", kernel::kind_row(kk).description);
+  APPEND("  at %.6f ms: %s\n", v.at("time_ns").get<double>() / 1e6, v.at("detail").get<std::string>().c_str());
+  APPEND("  tasks:");
   for (const auto& pid : v.at("tasks"))
-    std::printf(" %d (%s)", pid.get<int>(), task_name(r, pid.get<int>()).c_str());
-  std::printf("\n  objects:");
+    APPEND(" %d (%s)", pid.get<int>(), task_name(r, pid.get<int>()).c_str());
+  APPEND("\n  objects:");
   for (const auto& id : v.at("objects"))
-    std::printf(" #%llu", (unsigned long long)id.get<uint64_t>());
-  std::printf("\n\n  interleaving (last steps of each task involved, in global order):\n");
-  std::printf("  %8s %13s  %-18s %-6s %-28s %s\n", "seq", "time (ms)", "task", "step", "function", "kind");
+    APPEND(" #%llu", (unsigned long long)id.get<uint64_t>());
+  APPEND("\n\n  interleaving (last steps of each task involved, in global order):\n");
+  APPEND("  %8s %13s  %-18s %-6s %-28s %s\n", "seq", "time (ms)", "task", "step", "function", "kind");
   const json& trace = v.at("trace");
   for (size_t i = 0; i < trace.size(); ++i) {
     const json& e   = trace[i];
     int pid         = e.at("pid").get<int>();
     std::string who = std::to_string(pid) + " " + task_name(r, pid);
-    std::printf("  %8llu %13.6f  %-18s %-6s %-28s %s%s\n", (unsigned long long)e.at("seq").get<uint64_t>(),
+    APPEND("  %8llu %13.6f  %-18s %-6s %-28s %s%s\n", (unsigned long long)e.at("seq").get<uint64_t>(),
                 e.at("time_ns").get<double>() / 1e6, who.c_str(), e.at("step").get<std::string>().c_str(),
                 e.at("func").get<std::string>().c_str(), e.at("kind").get<std::string>().c_str(),
                 i + 1 == trace.size() ? ("   <- " + kind + " detected after this step").c_str() : "");
   }
+  return out;
+}
+#undef APPEND
+
+int cmd_explain(const std::string& path, long k)
+{
+  std::string text;
+  try {
+    text = explain(path, k);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": not an iosim report: " + e.what());
+  }
+  std::fputs(text.c_str(), stdout); // all or nothing: no partial output on bad input
   return 0;
 }
 

@@ -24,12 +24,12 @@ static void complete_due(World& w, DeviceRt& d, uint64_t now)
     if (w.record_events)
       w.log_event({{"t_ns", now},
                    {"ev", "complete"},
-                   {"dev", d.index},
+                   {"dev", w.sc.devices[size_t(d.index)].name},
                    {"pid", tr.pid},
                    {"rq", rq->id},
                    {"off", rq->offset},
                    {"bytes", rq->bytes},
-                   {"rw", rq->write ? "W" : "R"},
+                   {"rw", rq->write ? "write" : "read"},
                    {"sync", rq->sync},
                    {"lat_ns", now - rq->submit_ns},
                    {"service_ns", service}});

@@ -73,9 +73,11 @@ void Exec::step(const StepId& id)
   task_struct* t = current();
   if (!t)
     return;
+  // The step's effect happens when the task resumes: record it then, so that traces and
+  // store visibility follow the order in which effects took place.
+  yield(id);
   if (observer_)
     observer_->on_step(t, id);
-  yield(id);
 }
 
 void Exec::spin(SpinLock&, const StepId& id) { yield(id); }

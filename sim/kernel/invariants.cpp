@@ -146,6 +146,7 @@ void Kernel::check_cgroup_of(cfq_queue* q)
 
 void Kernel::check_settled()
 {
+  in_global_check_ = true;
   oracle.mark_checked(Kind::ioprio_lost);
   oracle.mark_checked(Kind::cgroup_change_lost);
   // Tasks sharing an io_context (CLONE_IO) share its ioprio: an ioprio_set on any of them is a
@@ -169,10 +170,12 @@ void Kernel::check_settled()
         check_cgroup_of(cic->cfqq[SYNC]);
         check_sync_queue_unique(cfqd.get(), cic->cfqq[SYNC]);
       }
+  in_global_check_ = false;
 }
 
 void Kernel::check_quiescence()
 {
+  in_global_check_ = true;
   rcu_barrier();
   mem.drain_everything();
   oracle.mark_checked(Kind::ioc_leaked);
@@ -186,6 +189,7 @@ void Kernel::check_quiescence()
   for (cfq_io_context* cic : cic_cache.live_objects())
     report(Kind::ioc_leaked, "D.2", {cic->id},
            "cic#" + std::to_string(cic->id) + " of ioc#" + std::to_string(cic->ioc) + " never freed");
+  in_global_check_ = false;
 }
 
 } // namespace iosim::kernel

@@ -140,6 +140,7 @@ private:
   };
   std::vector<RcuCallback> rcu_pending_;
   std::unique_ptr<IocApi> api_;
+  bool in_global_check_ = false;
   unsigned forced_failures_ = 0;
   int next_pid_ = 1;
   std::uint64_t next_rq_id_ = 1;

@@ -80,11 +80,18 @@ void do_exit(Kernel& k, const std::function<void()>& exit_files_io)
     KernelEntry entry(k);
     const std::uint64_t flags = k.load(tsk->flags, "DX1", f); // exit_signals
     k.mem.store(tsk->flags, flags | PF_EXITING);
-    k.step("DX2", StepKind::compute, f); // exit_mm, exit_sem, exit_shm
-    k.step("DX3", StepKind::compute, f); // exit_files: can still issue I/O
+    // exit_mm, exit_files, exit_fs and cgroup_exit each clear their pointer under task_lock(tsk)
+    // (kernel/exit.c, v3.2). Spec A.1 lists them as plain steps; the locks matter: a task that
+    // holds task_lock(tsk) across a check and an install (create_task_io_context, CR3..CR7) keeps
+    // the exiting task from passing exit_mm, and the unlocks publish PF_EXITING (see D.3b).
+    k.task_lock(tsk, "DX2", f); // exit_mm (then exit_sem, exit_shm)
+    k.task_unlock(tsk, "DX2u", f);
+    k.task_lock(tsk, "DX3", f); // exit_files: can still issue I/O
+    k.task_unlock(tsk, "DX3u", f);
     if (exit_files_io)
       exit_files_io();
-    k.step("DX4", StepKind::compute, f); // exit_fs ... cgroup_exit, exit_notify: now a zombie
+    k.task_lock(tsk, "DX4", f); // exit_fs ... cgroup_exit, then exit_notify: now a zombie
+    k.task_unlock(tsk, "DX4u", f);
     tsk->state = TaskState::zombie;
     if (k.load(tsk->io_context, "DX5", f)) // unlocked check (D.3b)
       k.api().exit_io_context(tsk);
