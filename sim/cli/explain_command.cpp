@@ -8,11 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
-#include <sys/stat.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace iosim
 {
@@ -21,8 +22,11 @@ using json = nlohmann::json;
 
 static json load_report(const std::string& path)
 {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw InputError(path + ": is a directory, expected a report");
   std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open report");
+  if (!in) throw InputError(path + ": cannot open report: " + std::strerror(errno));
   try {
     json r = json::parse(in);
     if (!r.is_object() || r.value("schema", "") != "iosim-report/1" || !r.contains("correctness"))
@@ -40,19 +44,30 @@ static std::string task_name(const json& r, int pid)
   return it == names.end() ? "?" : it->get<std::string>();
 }
 
-#define APPEND(...) (std::snprintf(line, sizeof line, __VA_ARGS__), out += line)
+// printf into a string (the whole explanation is built before anything is printed).
+static void appendf(std::string& out, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+static void appendf(std::string& out, const char* fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  out += buf;
+}
 
 static std::string explain(const std::string& path, long k)
 {
   std::string out;
-  char line[1024];
   json r          = load_report(path);
   const json& all = r["correctness"]["violations"];
   uint64_t total  = r["correctness"].value("violations_total", uint64_t(0));
-  if (all.empty()) {
-    APPEND("%s: no violations (detectors that ran: %zu of %zu)\n", path.c_str(),
-                r["correctness"]["checked"].size(), kernel::kind_table().size());
-    return 0;
+  if (all.empty() && total > 0)
+    throw InputError(path + ": the report counts " + std::to_string(total) + " violations but keeps no record of them");
+  if (all.empty() && k == 0) {
+    appendf(out, "%s: no violations (detectors that ran: %zu of %zu)\n", path.c_str(),
+            r["correctness"]["checked"].size(), kernel::kind_table().size());
+    return out;
   }
   if (k < 0 || size_t(k) >= all.size())
     throw InputError("--violation " + std::to_string(k) + ": " +
@@ -62,32 +77,31 @@ static std::string explain(const std::string& path, long k)
   const json& v    = all[size_t(k)];
   std::string kind = v.at("kind").get<std::string>();
   kernel::Kind kk;
-  APPEND("%s: violation %ld of %zu (%llu counted in all)\n", path.c_str(), k, all.size(),
-              (unsigned long long)total);
-  APPEND("  %s  [spec %s]\n", kind.c_str(), v.at("spec").get<std::string>().c_str());
-  if (kernel::parse_kind(kind, kk)) APPEND("  invariant: %s\n", kernel::kind_row(kk).description);
-  APPEND("  at %.6f ms: %s\n", v.at("time_ns").get<double>() / 1e6, v.at("detail").get<std::string>().c_str());
-  APPEND("  tasks:");
+  appendf(out, "%s: violation %ld of %zu (%llu counted in all)\n", path.c_str(), k, all.size(),
+          (unsigned long long)total);
+  appendf(out, "  %s  [spec %s]\n", kind.c_str(), v.at("spec").get<std::string>().c_str());
+  if (kernel::parse_kind(kind, kk)) appendf(out, "  invariant: %s\n", kernel::kind_row(kk).description);
+  appendf(out, "  at %.6f ms: %s\n", v.at("time_ns").get<double>() / 1e6, v.at("detail").get<std::string>().c_str());
+  appendf(out, "  tasks:");
   for (const auto& pid : v.at("tasks"))
-    APPEND(" %d (%s)", pid.get<int>(), task_name(r, pid.get<int>()).c_str());
-  APPEND("\n  objects:");
+    appendf(out, " %d (%s)", pid.get<int>(), task_name(r, pid.get<int>()).c_str());
+  appendf(out, "\n  objects:");
   for (const auto& id : v.at("objects"))
-    APPEND(" #%llu", (unsigned long long)id.get<uint64_t>());
-  APPEND("\n\n  interleaving (last steps of each task involved, in global order):\n");
-  APPEND("  %8s %13s  %-18s %-6s %-28s %s\n", "seq", "time (ms)", "task", "step", "function", "kind");
+    appendf(out, " #%llu", (unsigned long long)id.get<uint64_t>());
+  appendf(out, "\n\n  interleaving (last steps of each task involved, in global order):\n");
+  appendf(out, "  %8s %13s  %-18s %-6s %-28s %s\n", "seq", "time (ms)", "task", "step", "function", "kind");
   const json& trace = v.at("trace");
   for (size_t i = 0; i < trace.size(); ++i) {
     const json& e   = trace[i];
     int pid         = e.at("pid").get<int>();
     std::string who = std::to_string(pid) + " " + task_name(r, pid);
-    APPEND("  %8llu %13.6f  %-18s %-6s %-28s %s%s\n", (unsigned long long)e.at("seq").get<uint64_t>(),
-                e.at("time_ns").get<double>() / 1e6, who.c_str(), e.at("step").get<std::string>().c_str(),
-                e.at("func").get<std::string>().c_str(), e.at("kind").get<std::string>().c_str(),
-                i + 1 == trace.size() ? ("   <- " + kind + " detected after this step").c_str() : "");
+    appendf(out, "  %8llu %13.6f  %-18s %-6s %-28s %s%s\n", (unsigned long long)e.at("seq").get<uint64_t>(),
+            e.at("time_ns").get<double>() / 1e6, who.c_str(), e.at("step").get<std::string>().c_str(),
+            e.at("func").get<std::string>().c_str(), e.at("kind").get<std::string>().c_str(),
+            i + 1 == trace.size() ? ("   <- " + kind + " detected after this step").c_str() : "");
   }
   return out;
 }
-#undef APPEND
 
 int cmd_explain(const std::string& path, long k)
 {

@@ -192,6 +192,46 @@ class Events(unittest.TestCase):
             self.assertLessEqual(r["tasks"][0]["read"]["total_ios"], 130)
 
 
+class Explain(unittest.TestCase):
+    RACE = os.path.join(ROOT, "configs", "race-first-io-vs-ioprio-set.json")
+
+    def test_explains_a_d1_interleaving(self):
+        with tempfile.TemporaryDirectory() as d:
+            rep = os.path.join(d, "r.json")
+            self.assertEqual(run("run", self.RACE, "--out", rep).returncode, 0)
+            with open(rep) as f:
+                r = json.load(f)
+            k = next(i for i, v in enumerate(r["correctness"]["violations"]) if v["kind"] == "ioc_overwritten")
+            p = run("explain", rep, "--violation", str(k))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            # Spec D.1/D.2: the owner's unlocked C1..C4 and the setter's S1..S8 on the same task.
+            steps = [l.split()[4] for l in p.stdout.splitlines() if re.match(r"\s+\d+\s+\d+\.\d+\s+\d+ ", l)]
+            self.assertIn("C4", steps)
+            self.assertIn("S6", steps)
+            self.assertIn("ioc_overwritten detected after this step", p.stdout)
+            times = [float(l.split()[1]) for l in p.stdout.splitlines() if re.match(r"\s+\d+\s+\d+\.\d+\s+\d+ ", l)]
+            self.assertEqual(times, sorted(times), "the interleaving is printed in the order of effects")
+
+    def test_bad_reports_are_bad_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            empty = os.path.join(d, "empty.json")
+            p = run("run", QUICK, "--set", "duration_ms=20", "--out", empty)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            bad = os.path.join(d, "bad.json")
+            with open(bad, "w") as f:
+                json.dump({"schema": "iosim-report/1", "correctness": {"violations_total": 1, "violations": [
+                    {"kind": "ioc_leaked", "time_ns": "soon", "tasks": [], "objects": [], "trace": []}]}}, f)
+            for args, frag in (((d,), "is a directory"), ((bad,), "not an iosim report"),
+                               ((empty, "--violation", "1"), "has no violations"),
+                               ((os.path.join(d, "none.json"),), "cannot open report"),
+                               ((QUICK,), "not an iosim report")):
+                p = run("explain", *args)
+                self.assertEqual(p.returncode, 2, (args, p.stderr))
+                self.assertEqual(p.stdout, "", "nothing half-printed")
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                self.assertIn(frag, p.stderr)
+
+
 class Determinism(unittest.TestCase):
     def report(self, *extra):
         p = run("run", QUICK, "--set", "duration_ms=800", *extra)
