@@ -4,16 +4,14 @@
 // and group scheduling (E.3-E.12) are not modelled yet, so requests are dispatched in arrival
 // order and the fairness figures under `cfq` are still those of a FIFO.
 #include "kernel/process.hpp"
-#include "schedulers/elevator.hpp"
-
-#include <deque>
+#include "schedulers/noop/noop.hpp"
 
 namespace iosim
 {
 
 namespace
 {
-class CfqSetup : public Elevator
+class CfqSetup : public FifoElevator
 {
  public:
   CfqSetup(kernel::Kernel& k, kernel::cfq_data* cfqd) : k_(k), cfqd_(cfqd) {}
@@ -36,18 +34,9 @@ class CfqSetup : public Elevator
     if (rq.elv_private[0]) kernel::complete_io(k_, static_cast<kernel::request*>(rq.elv_private[0]));
     rq.elv_private[0] = nullptr;
   }
-  void do_add_request(Request& rq, uint64_t) override { fifo_.push_back(&rq); }
-  Request* do_dispatch(uint64_t) override
-  {
-    if (fifo_.empty()) return nullptr;
-    Request* rq = fifo_.front();
-    fifo_.pop_front();
-    return rq;
-  }
 
   kernel::Kernel& k_;
   kernel::cfq_data* cfqd_;
-  std::deque<Request*> fifo_;
 };
 } // namespace
 

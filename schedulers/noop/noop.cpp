@@ -1,34 +1,17 @@
-// noop: one FIFO, dispatch in arrival order (block/noop-iosched.c without merging). The
-// smallest example of the Elevator interface.
-#include "schedulers/elevator.hpp"
-
-#include <deque>
+// noop registration: the FIFO of noop.hpp, no tunables.
+#include "schedulers/noop/noop.hpp"
 
 namespace iosim
 {
-
-namespace
-{
-class Noop : public Elevator
-{
-  std::deque<Request*> fifo_;
-  void do_add_request(Request& rq, uint64_t) override { fifo_.push_back(&rq); }
-  Request* do_dispatch(uint64_t) override
-  {
-    if (fifo_.empty()) return nullptr;
-    Request* rq = fifo_.front();
-    fifo_.pop_front();
-    return rq;
-  }
-};
-} // namespace
 
 ElevatorType noop_elevator_type()
 {
   return {"noop",
           "FIFO, no merging, no idling (block/noop-iosched.c)",
           {},
-          [](const nlohmann::json&, const ElevatorDeviceInfo&) { return std::make_unique<Noop>(); }};
+          [](const nlohmann::json&, const ElevatorDeviceInfo&) -> std::unique_ptr<Elevator> {
+            return std::make_unique<FifoElevator>();
+          }};
 }
 
 } // namespace iosim
