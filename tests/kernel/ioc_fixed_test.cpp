@@ -3,8 +3,10 @@
 // regression do. Also the races both versions share: D.5 (weak), D.6 (sc), D.7, D.8, D.9.
 #include "test_world.hpp"
 
-namespace iosim::kernel::test {
-namespace {
+namespace iosim::kernel::test
+{
+namespace
+{
 
 // D.1's schedule under FIXED: A stops after CC1 read NULL (before CR1); B installs; A's CR5
 // re-check under task_lock finds B's ioc and frees its own.
@@ -13,7 +15,7 @@ TEST(IocFixed, D1_ScheduleUnderFixed_NoOverwriteNoLeakIoprioKept)
   World w(IocApiVersion::fixed);
   task_struct* A = w.task("A");
   task_struct* B = w.task("B");
-  int ret = -1;
+  int ret        = -1;
   w.spawn(A, [&] {
     w.io(w.sda, true);
     w.mark("m1");
@@ -28,14 +30,12 @@ TEST(IocFixed, D1_ScheduleUnderFixed_NoOverwriteNoLeakIoprioKept)
   EXPECT_EQ(w.ioc_id(A), ioc_B) << "C.2 CR5: A found ioc_B under task_lock and kept it";
   EXPECT_EQ(w.count(Kind::ioc_overwritten), 0u) << "D.1 cannot happen under FIXED";
   task_struct* C = w.task("C");
-  int got = -1;
+  int got        = -1;
   w.run_as(C, [&] { got = sys_ioprio_get(*w.k, A); });
   EXPECT_EQ(got, BE(2)) << "D.1 under FIXED: ioprio_get returns what ioprio_set set";
   w.k->check_settled();
   EXPECT_EQ(w.count(Kind::ioprio_lost), 0u);
-  ASSERT_EQ(w.run_to_end(A), Stop::finished);
-  release_task(*w.k, A);
-  w.k->check_quiescence();
+  w.finish_and_settle(A);
   EXPECT_EQ(w.count(Kind::ioc_leaked), 0u);
 }
 
@@ -61,9 +61,7 @@ TEST(IocFixed, D2_ScheduleUnderFixed_NoOverwriteNoDuplicateQueue)
   ASSERT_EQ(w.run_until(A, "m2"), Stop::at_label);
   EXPECT_EQ(w.count(Kind::ioc_overwritten), 0u);
   EXPECT_EQ(w.count(Kind::duplicate_sync_queue), 0u);
-  ASSERT_EQ(w.run_to_end(A), Stop::finished);
-  release_task(*w.k, A);
-  w.k->check_quiescence();
+  w.finish_and_settle(A);
   EXPECT_EQ(w.count(Kind::ioc_leaked), 0u);
 }
 
@@ -73,7 +71,7 @@ TEST(IocFixed, D3_ScheduleUnderFixed_PfExitingRefusesInstall)
   World w(IocApiVersion::fixed);
   task_struct* T = w.task("T");
   task_struct* B = w.task("B");
-  int ret = -1;
+  int ret        = -1;
   w.spawn(T, [&] {
     w.io(w.sda, true);
     do_exit(*w.k);
@@ -84,9 +82,7 @@ TEST(IocFixed, D3_ScheduleUnderFixed_PfExitingRefusesInstall)
   EXPECT_EQ(ret, 0) << "C.7 S3': the failure is swallowed";
   EXPECT_EQ(w.ioc_id(T), 0u) << "D.3: FIXED prevents step 2";
   EXPECT_EQ(w.count(Kind::ioc_after_exit), 0u);
-  ASSERT_EQ(w.run_to_end(T), Stop::finished);
-  release_task(*w.k, T);
-  w.k->check_quiescence();
+  w.finish_and_settle(T);
   EXPECT_EQ(w.count(Kind::ioc_leaked), 0u);
 }
 
@@ -123,7 +119,7 @@ TEST(IocFixed, G5_ExitPathIoWithoutIoc_RequestSetupFails)
 {
   World w(IocApiVersion::fixed);
   task_struct* T = w.task("T");
-  request* rq = reinterpret_cast<request*>(1);
+  request* rq    = reinterpret_cast<request*>(1);
   w.run_as(T, [&] { do_exit(*w.k, [&] { rq = submit_io(*w.k, w.sda, true); }); });
   EXPECT_EQ(rq, nullptr) << "G.5: create_task_io_context refuses (PF_EXITING)";
   EXPECT_EQ(w.count_for(Kind::request_setup_failed, T->id), 1u) << "G.5 detector: setup failed, no OOM injected";
@@ -133,7 +129,7 @@ TEST(IocLegacy, G5_ExitPathIoWithoutIoc_Succeeds)
 {
   World w(IocApiVersion::legacy);
   task_struct* T = w.task("T");
-  request* rq = nullptr;
+  request* rq    = nullptr;
   w.run_as(T, [&] { do_exit(*w.k, [&] { rq = submit_io(*w.k, w.sda, true); }); });
   ASSERT_NE(rq, nullptr) << "LEGACY has no PF_EXITING check";
   complete_io(*w.k, rq);
@@ -142,7 +138,9 @@ TEST(IocLegacy, G5_ExitPathIoWithoutIoc_Succeeds)
   EXPECT_EQ(w.k->oracle.total(), 0u);
 }
 
-class IocBoth : public ::testing::TestWithParam<IocApiVersion> {};
+class IocBoth : public ::testing::TestWithParam<IocApiVersion>
+{
+};
 
 // D.5 (weak): B's ioprio_changed=1 becomes visible before ioprio=P; A consumes the flag and
 // re-maps the async queue with the old ioprio, then clears the flag.
@@ -159,7 +157,7 @@ TEST_P(IocBoth, D5_Weak_FlagVisibleBeforeIoprio_AsyncMappingStale)
   });
   w.spawn(B, [&] { sys_ioprio_set(*w.k, A, BE(7)); });
   ASSERT_EQ(w.run_until(A, "m0"), Stop::at_label);
-  io_context* ioc = w.ioc_of(A);
+  io_context* ioc     = w.ioc_of(A);
   cfq_io_context* cic = w.cic_of(ioc, w.sda);
   ASSERT_EQ(cic->cfqq[ASYNC], w.sda->async_cfqq[1][IOPRIO_NORM]) << "A.5: class NONE uses slot [BE][4]";
   const char* before_drain = GetParam() == IocApiVersion::legacy ? "S8" : "P1";
@@ -212,8 +210,8 @@ TEST_P(IocBoth, D6_Sc_FlagClearedAfterWalk_LosesConcurrentChange)
     w.mark("m1");
   });
   ASSERT_EQ(w.run_until(A, "m0"), Stop::at_label);
-  io_context* ioc = w.ioc_of(A);
-  cfq_io_context* first = w.cic_of(ioc, w.sdb); // hlist_add_head: newest first
+  io_context* ioc        = w.ioc_of(A);
+  cfq_io_context* first  = w.cic_of(ioc, w.sdb); // hlist_add_head: newest first
   cfq_io_context* second = w.cic_of(ioc, w.sda);
   ASSERT_EQ(ioc->cic_list.front(), first->id);
   w.run_as(w.task("B1"), [&] { sys_ioprio_set(*w.k, A, BE(1)); });
@@ -235,7 +233,7 @@ TEST_P(IocBoth, D7_SharedIocCicCreationRace_SetupFails)
   World w(GetParam());
   task_struct* X = w.task("X");
   task_struct* Y = nullptr;
-  request* rqY = reinterpret_cast<request*>(1);
+  request* rqY   = reinterpret_cast<request*>(1);
   w.spawn(X, [&] {
     w.io(w.sda, true);
     Y = do_fork(*w.k, kCLONE_IO, "Y");
@@ -250,8 +248,7 @@ TEST_P(IocBoth, D7_SharedIocCicCreationRace_SetupFails)
   w.spawn(Y, [&] {
     rqY = submit_io(*w.k, w.sdb, true);
     w.mark("m1");
-    if (rqY)
-      complete_io(*w.k, rqY);
+    if (rqY) complete_io(*w.k, rqY);
     do_exit(*w.k);
   });
   ASSERT_EQ(w.run_until(X, "L1"), Stop::at_label) << "D.7 steps 1-2 for X";
@@ -275,7 +272,7 @@ TEST_P(IocBoth, D8_TwoTasksDropSameDeadCic_DoubleUnlinkDetected)
   World w(GetParam());
   task_struct* X = w.task("X");
   task_struct* Y = nullptr;
-  cfq_data* q2 = nullptr;
+  cfq_data* q2   = nullptr;
   w.spawn(X, [&] {
     w.io(w.sda, true);
     Y = do_fork(*w.k, kCLONE_IO, "Y");
@@ -285,7 +282,7 @@ TEST_P(IocBoth, D8_TwoTasksDropSameDeadCic_DoubleUnlinkDetected)
     do_exit(*w.k);
   });
   ASSERT_EQ(w.run_until(X, "m0"), Stop::at_label);
-  io_context* ioc = w.ioc_of(X);
+  io_context* ioc           = w.ioc_of(X);
   const std::uint64_t cic_1 = w.cic_of(ioc, w.sda)->id;
   cfq_exit_queue(*w.k, w.sda);
   q2 = cfq_init_queue(*w.k, "sda", w.sda->id); // the new elevator reuses the index
@@ -319,7 +316,7 @@ TEST_P(IocBoth, D9_IoprioGetRacesExit_NullDereference)
   World w(GetParam());
   task_struct* T = w.task("T");
   task_struct* C = w.task("C");
-  int got = -1;
+  int got        = -1;
   w.spawn(T, [&] {
     w.io(w.sda, true);
     w.mark("m0");
@@ -354,8 +351,7 @@ TEST_P(IocBoth, D9_IoprioGetRacesExit_UseAfterFree)
   EXPECT_EQ(w.count_for(Kind::use_after_free, ioc), 1u) << "D.9: use-after-free read of ->ioprio";
 }
 
-INSTANTIATE_TEST_SUITE_P(LegacyAndFixed, IocBoth,
-                         ::testing::Values(IocApiVersion::legacy, IocApiVersion::fixed),
+INSTANTIATE_TEST_SUITE_P(LegacyAndFixed, IocBoth, ::testing::Values(IocApiVersion::legacy, IocApiVersion::fixed),
                          [](const auto& info) { return std::string(ioc_api_name(info.param)); });
 
 } // namespace

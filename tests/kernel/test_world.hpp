@@ -15,7 +15,8 @@
 #include "process.hpp"
 #include "scripted_exec.hpp"
 
-namespace iosim::kernel::test {
+namespace iosim::kernel::test
+{
 
 using Stop = ScriptedExec::Stop;
 
@@ -23,13 +24,13 @@ struct World {
   explicit World(IocApiVersion api, MemoryModel mm = MemoryModel::sc, unsigned retry_bound = 1000)
   {
     KernelConfig cfg;
-    cfg.ioc_api = api;
+    cfg.ioc_api      = api;
     cfg.memory_model = mm;
-    cfg.retry_bound = retry_bound;
-    exec = std::make_unique<ScriptedExec>();
-    k = std::make_unique<Kernel>(*exec, cfg);
-    sda = cfq_init_queue(*k, "sda");
-    sdb = cfq_init_queue(*k, "sdb");
+    cfg.retry_bound  = retry_bound;
+    exec             = std::make_unique<ScriptedExec>();
+    k                = std::make_unique<Kernel>(*exec, cfg);
+    sda              = cfq_init_queue(*k, "sda");
+    sdb              = cfq_init_queue(*k, "sdb");
   }
   ~World() { exec->shutdown(); }
 
@@ -62,10 +63,17 @@ struct World {
   void io(cfq_data* cfqd, bool sync)
   {
     request* rq = submit_io(*k, cfqd, sync);
-    if (rq)
-      complete_io(*k, rq);
+    if (rq) complete_io(*k, rq);
   }
   /// Run a whole body as a fresh helper task to completion (setup phases, admin actions).
+  /// Let @t finish (it must end), reap it and run the quiescence checks (ioc_leaked).
+  void finish_and_settle(task_struct* t)
+  {
+    ASSERT_EQ(run_to_end(t), Stop::finished);
+    release_task(*k, t);
+    k->check_quiescence();
+  }
+
   void run_as(task_struct* t, std::function<void()> body)
   {
     spawn(t, std::move(body));
