@@ -4,8 +4,11 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_CONFIG ?= configs/quickstart.json
 DEMO_OUT ?= out/quickstart-report.json
+# Sanitizer + fuzz tree (clang, ASan+UBSan, libFuzzer; docs/testing.md).
+SAN_BUILD ?= build-san
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps configure build demo test clean format
+.PHONY: all deps configure build demo test san-build fuzz clean format
 
 all: build
 
@@ -24,11 +27,28 @@ demo: build
 	@/usr/bin/python3 tests/cli/contract.py $(DEMO_OUT)
 	@echo "demo report: $(DEMO_OUT)"
 
-test: build
+san-build: deps
+	@CXX=clang++ cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+	  -DIOSIM_SANITIZE=ON -DIOSIM_FUZZ=ON >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS)
+
+# Every tier CI runs: the plain tree's tests, then the sanitizer tree's (unit, kernel, hostile
+# inputs, short scenarios) and 30 s of each fuzz target.
+test: build san-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(SAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Longer fuzzing (FUZZ_SECONDS per target, default 600); the corpus grows in out/fuzz-corpus/.
+fuzz: san-build
+	@mkdir -p out/fuzz-corpus out/fuzz-artifacts
+	@for t in $$(ls $(SAN_BUILD)/*_fuzz | xargs -n1 basename | sed 's/_fuzz$$//'); do \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  FUZZ_CORPUS_DIR=out/fuzz-corpus FUZZ_ARTIFACTS=out/fuzz-artifacts/ \
+	    scripts/fuzz.sh $(SAN_BUILD)/$${t}_fuzz $$t $(FUZZ_SECONDS) 2>&1 | tail -3 || exit 1; \
+	done
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) $(SAN_BUILD) out
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -3,16 +3,15 @@
 
 #include "schedulers/elevator.hpp"
 #include "sim/config/input_error.hpp"
+#include "sim/config/input_file.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/units.hpp"
 #include "sim/devices/device.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace iosim
 {
@@ -190,45 +189,84 @@ static std::string line_col(const std::string& text, size_t byte)
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
+// First pass over the config text (SAX, no document built): nesting deeper than kMaxDepth and
+// duplicate keys in one object are rejected before anything is allocated for them. A separate
+// pass keeps the DOM parse plain: nlohmann's callback parser rescans the enclosing array at every
+// object end, which made a 30,000-task config take quadratic time.
+class ConfigTextCheck : public nlohmann::json_sax<json>
+{
+ public:
+  ConfigTextCheck(const std::string& path, const std::string& text) : path_(path), text_(text) {}
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override
+  {
+    open();
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override
+  {
+    if (!keys_.back().insert(k).second)
+      throw InputError(path_ + ": duplicate key \"" + k + "\" in one object (the earlier value would be ignored)");
+    return true;
+  }
+  bool end_object() override
+  {
+    keys_.pop_back();
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override
+  {
+    open();
+    return true;
+  }
+  bool end_array() override
+  {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) override
+  {
+    if (e.id == 406) throw InputError(path_ + ": invalid JSON: a number is too large for a double");
+    std::string what = e.what();
+    auto p           = what.find("syntax error");
+    throw InputError(path_ + ": " + line_col(text_, byte ? byte - 1 : 0) +
+                     ": invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
+  }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+  void open()
+  {
+    if (++depth_ > kMaxDepth)
+      throw InputError(path_ + ": nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  const std::string& path_;
+  const std::string& text_;
+  int depth_ = 0;
+  std::vector<std::set<std::string>> keys_; // the keys seen in each open object
+};
+
 // Parses the config text: JSON syntax with line and column, numbers a double cannot hold, nesting
-// deeper than kMaxDepth, duplicate keys in one object and NUL bytes are all rejected (a typo must
+// deeper than 64 levels, duplicate keys in one object and NUL bytes are all rejected (a typo must
 // never pass silently, and no input may exhaust the stack).
 static json parse_text(const std::string& path, const std::string& text)
 {
-  static constexpr int kMaxDepth = 64;
-  auto nul                       = text.find('\0');
+  auto nul = text.find('\0');
   if (nul != std::string::npos) throw InputError(path + ": " + line_col(text, nul) + ": invalid JSON: NUL byte");
-  std::vector<std::set<std::string>> keys; // the keys seen in each open object
-  std::vector<std::string> where;          // the key path, for messages
-  auto cb = [&](int depth, json::parse_event_t ev, json& parsed) {
-    if (depth > kMaxDepth) throw InputError(path + ": nesting deeper than " + std::to_string(kMaxDepth) + " levels");
-    switch (ev) {
-    case json::parse_event_t::object_start:
-      keys.emplace_back();
-      break;
-    case json::parse_event_t::object_end:
-      if (!keys.empty()) keys.pop_back();
-      break;
-    case json::parse_event_t::key: {
-      std::string k = parsed.get<std::string>();
-      if (!keys.empty() && !keys.back().insert(k).second)
-        throw InputError(path + ": duplicate key \"" + k + "\" in one object (the earlier value would be ignored)");
-      break;
-    }
-    default:
-      break;
-    }
-    return true;
-  };
+  ConfigTextCheck check(path, text);
+  json::sax_parse(text, &check);
   try {
-    return json::parse(text, cb);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto p           = what.find("syntax error");
-    throw InputError(path + ": " + line_col(text, e.byte ? e.byte - 1 : 0) +
-                     ": invalid JSON: " + (p == std::string::npos ? what : what.substr(p)));
-  } catch (const json::out_of_range& e) {
-    throw InputError(path + ": invalid JSON: a number is too large for a double");
+    return json::parse(text);
+  } catch (const json::exception& e) { // the check pass accepted it, so this is iosim's bug
+    internal_error(__FILE__, __LINE__, std::string("config accepted by the check pass but not parsed: ") + e.what());
   }
 }
 
@@ -244,16 +282,9 @@ static std::string message_path(const std::string& dotted)
   return out;
 }
 
-Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
+Scenario load_config_text(const std::string& path, const std::string& text, const std::vector<std::string>& overrides)
 {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw InputError(path + ": is a directory, expected a config file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open config file: " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json doc = parse_text(path, ss.str());
+  json doc = parse_text(path, text);
   for (const auto& o : overrides)
     apply_override(doc, o);
   try {
@@ -268,6 +299,11 @@ Scenario load_config(const std::string& path, const std::vector<std::string>& ov
     }
     throw;
   }
+}
+
+Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
+{
+  return load_config_text(path, read_input_file(path, "config file", kMaxConfigBytes), overrides);
 }
 
 } // namespace iosim

@@ -12,7 +12,11 @@ namespace iosim
 
 // Reads the file, applies `--set` overrides (KEY=VALUE, dotted keys, array indices as numbers),
 // validates, fills defaults and the normalised config.
+// Inputs: at most kMaxConfigBytes (input_file.hpp), JSON nesting at most 64 levels.
 Scenario load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// Same from the file's text (the fuzz target uses this); `path` is only used in messages.
+Scenario load_config_text(const std::string& path, const std::string& text,
+                          const std::vector<std::string>& overrides = {});
 // Same from an already-parsed document (tests use this); `file` is only used in messages.
 Scenario parse_config(const json& doc, const std::string& file);
 

@@ -9,13 +9,17 @@
 
 #include <memory>
 
+#ifndef IOSIM_CONTEXT_FACTORY
+#define IOSIM_CONTEXT_FACTORY "raw" // fastest here (simgrid-notes); sanitizer builds use "thread"
+#endif
+
 namespace iosim
 {
 
 std::unique_ptr<sg4::Engine> make_engine(const std::vector<std::string>& simgrid_cfg)
 {
-  static std::vector<std::string> args = {"iosim", "--cfg=contexts/factory:raw", "--cfg=contexts/stack-size:256",
-                                          "--log=root.thres:critical"};
+  static std::vector<std::string> args = {"iosim", "--cfg=contexts/factory:" IOSIM_CONTEXT_FACTORY,
+                                          "--cfg=contexts/stack-size:256", "--log=root.thres:critical"};
   for (const auto& kv : simgrid_cfg)
     args.push_back("--cfg=" + kv);
   static std::vector<char*> argv;
