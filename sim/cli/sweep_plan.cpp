@@ -3,6 +3,7 @@
 #include "sim/config/input_error.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace iosim
@@ -116,12 +117,15 @@ SweepPlan make_plan(const SweepArgs& a)
   SweepPlan p;
   p.args             = &a;
   p.seeds            = a.seed_last - a.seed_first + 1;
-  const double limit = 1e12; // runs: far beyond any sweep, far below overflow
+  const double limit = 1e9; // runs: far beyond any sweep; keeps the resume bitmap small
   double points      = 1;
   for (const auto& ax : a.grid)
     points *= double(ax.values.size());
-  if (points * double(p.seeds) > limit)
-    throw InputError("--seeds/--grid: " + std::to_string(points * double(p.seeds)) + " runs; at most 10^12");
+  if (points * double(p.seeds) > limit) {
+    char n[64];
+    std::snprintf(n, sizeof n, "%.0f", points * double(p.seeds));
+    throw InputError(std::string("--seeds/--grid: ") + n + " runs; a sweep has at most 10^9");
+  }
   p.points = uint64_t(points);
   p.total  = p.points * p.seeds;
   return p;

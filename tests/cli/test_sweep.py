@@ -32,6 +32,14 @@ def read_lines(path):
         return [json.loads(line) for line in f.read().splitlines()]
 
 
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def without_engine(line):
     line = dict(line)
     if "report" in line:
@@ -87,8 +95,14 @@ class KillAndResume(SweepTest):
                     if f.read().count("\n") >= 6:
                         break
             time.sleep(0.005)
+        with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+            kids = [int(k) for k in f.read().split()]
         os.kill(proc.pid, signal.SIGKILL)  # the parent only: its children die with it (PDEATHSIG)
         proc.wait()
+        for kid in kids:  # gone, or a zombie waiting for init to reap it
+            while time.monotonic() < deadline and alive(kid):
+                time.sleep(0.01)
+            self.assertFalse(alive(kid), f"child {kid} outlived the killed sweep")
         with open(out) as f:
             before = f.read()
         done = before.count("\n")
@@ -216,6 +230,28 @@ class FailedRuns(SweepTest):
         self.assertIn("2 of them failed", p.stderr)
         c = subprocess.run(["/usr/bin/python3", CHECK_REPORT, out], capture_output=True, text=True)
         self.assertEqual(c.returncode, 0, c.stdout)
+
+
+    def test_a_run_whose_process_dies_is_a_failed_line(self):
+        out = self.path("c.jsonl")
+        # Run 0 (10 simulated minutes, no timeout) is killed with SIGSEGV as a crash would; run 1
+        # (15 ms) still runs.
+        proc = subprocess.Popen([IOSIM, "sweep", self.cfg, "--grid", "duration_ms=600000,15", "--seeds", "1",
+                                 "--jobs", "1", "--timeout", "0", "--out", out], stderr=subprocess.PIPE, text=True)
+        children = f"/proc/{proc.pid}/task/{proc.pid}/children"
+        deadline = time.monotonic() + 60
+        kids = ""
+        while time.monotonic() < deadline and not kids:
+            with open(children) as f:
+                kids = f.read().split()
+            time.sleep(0.01)
+        self.assertEqual(len(kids), 1, "one child at a time with --jobs 1")
+        os.kill(int(kids[0]), signal.SIGSEGV)
+        _, err = proc.communicate(timeout=300)
+        self.assertEqual(proc.returncode, 0, err)
+        lines = sorted(read_lines(out), key=lambda ln: ln["run"])
+        self.assertEqual([ln["status"] for ln in lines], ["failed", "ok"])
+        self.assertIn("died from signal 11", lines[0]["error"])
 
 
 class ListAndSummary(SweepTest):
