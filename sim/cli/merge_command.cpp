@@ -18,6 +18,9 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs)
   std::map<uint64_t, std::pair<std::string, std::string>> lines; // run -> (line, where)
   uint64_t total = 0;
   std::string total_where;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t k = 0; k < i; ++k)
+      if (inputs[i] == inputs[k]) throw InputError("merge: " + inputs[i] + " is given twice");
   for (const auto& path : inputs) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open sweep file");

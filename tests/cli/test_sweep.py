@@ -171,7 +171,12 @@ class ShardsThroughParallel(SweepTest):
             self.assertEqual(p.returncode, 0, p.stderr)
         s0, s1, out = self.path("s0.jsonl"), self.path("s1.jsonl"), self.path("m.jsonl")
         self.assert_one_line_error(run("merge", out, s0), "run 1 of 6 is missing", s0)
-        self.assert_one_line_error(run("merge", out, s0, s1, s0), "run 0 is duplicated", f"{s0}:1", s0)
+        self.assert_one_line_error(run("merge", out, s0, s1, s0), f"merge: {s0} is given twice")
+        again = self.path("s0-again.jsonl")
+        shutil.copy(s0, again)
+        first = read_lines(s0)[0]["run"]  # lines are in the order runs finished
+        self.assert_one_line_error(run("merge", out, s0, s1, again), f"run {first} is duplicated",
+                                   f"{s0}:1 and {again}:1")
         # The last run missing is caught too (every line carries runs_total).
         with open(s1) as f:
             kept = f.read().splitlines()
