@@ -42,7 +42,9 @@ def summarize_rows(lines, metric):
     return rows
 
 
-def fmt(v):
+def fmt(v, short=False):
+    if isinstance(v, float) and short and not math.isnan(v):
+        return f"{v:.6g}"
     if isinstance(v, float):
         return "nan" if math.isnan(v) else repr(v) if v != int(v) or abs(v) >= 1e15 else str(int(v))
     return str(v)
@@ -53,8 +55,9 @@ def cmd_summarize(a):
     rows = summarize_rows(lines, a.metric)
     keys = list(rows[0][0])
     header = keys + COLUMNS
-    cells = [[json.dumps(p[k]) if not isinstance(p[k], str) else p[k] for k in keys] + [fmt(r[c]) for c in COLUMNS]
-             for p, r in rows]
+    short = a.format == "markdown"  # a table to read: 6 significant digits; CSV keeps full precision
+    cells = [[json.dumps(p[k]) if not isinstance(p[k], str) else p[k] for k in keys] +
+             [fmt(r[c], short) for c in COLUMNS] for p, r in rows]
     if a.format == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")

@@ -133,9 +133,10 @@ def violation_rates(lines, out, kind=None):
         cells[key] = (k + hit, n + 1)
     if not cells:
         raise BadInput("no ok runs to plot")
-    apis = sorted({a for a, _ in cells})
+    known = ["legacy", "fixed", "cic_changed"]
+    apis = sorted({a for a, _ in cells}, key=lambda a: (known.index(a) if a in known else len(known), a))
     mems = [m for m in ("sc", "tso", "weak") if any(k[1] == m for k in cells)]
-    fig, ax = plt.subplots(figsize=(max(5, 2 * len(apis) + 2), 4.5))
+    fig, ax = plt.subplots(figsize=(max(7, 2 * len(apis) + 2), 4.5))
     w = 0.8 / len(mems)
     for j, mem in enumerate(mems):
         xs, rate, lo, hi = [], [], [], []
@@ -155,5 +156,5 @@ def violation_rates(lines, out, kind=None):
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, title="error bars: 95% Wilson")
     n = sum(v[1] for v in cells.values())
-    ax.set_title(f"Violation rate ({kind or 'any kind'}) per ioc_api x memory_model ({n} runs)")
+    ax.set_title(f"Runs with a violation ({kind or 'any kind'})\nper kernel.ioc_api x kernel.memory_model, {n} runs")
     save(fig, out)
