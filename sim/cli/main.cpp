@@ -148,6 +148,7 @@ static int dispatch(int argc, char** argv)
     if (vm.count("timeout")) a.timeout_s = parse_timeout(vm["timeout"].as<std::string>());
     if (vm.count("out")) a.out = vm["out"].as<std::string>();
     if (!a.list && a.out.empty()) throw po::error("sweep: --out FILE.jsonl is required (or --list)");
+    if (a.out == "-") throw InputError("--out -: a sweep appends to and resumes from a file; give a file name");
     RunArgs paths;
     paths.config = a.config;
     paths.out    = a.out;

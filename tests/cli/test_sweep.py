@@ -212,6 +212,7 @@ class BadFlags(SweepTest):
                 self.assertFalse(os.path.exists(out))
         self.assert_one_line_error(run("sweep", self.cfg, "--out", out), "--seeds A-B is required")
         self.assert_one_line_error(run("sweep", self.cfg, "--seeds", "1", "--out", self.cfg), "config file itself")
+        self.assert_one_line_error(run("sweep", self.cfg, "--seeds", "1", "--out", "-"), "--out -: a sweep appends")
         self.assert_one_line_error(run("merge", out), "expected OUT.jsonl SHARD.jsonl")
 
     def test_comma_inside_json_values_does_not_split(self):
