@@ -62,7 +62,8 @@ struct ResumeState {
   bool truncated      = false; // a partial last line was cut off
 };
 ResumeState scan_existing(const std::string& path, const SweepPlan& plan);
-// Appends one line (plus '\n') with a single write and fdatasync; the file is opened O_APPEND.
+// Opens (creates) the output O_APPEND and takes an exclusive flock: a second sweep on the same
+// file is refused. Appends one line (plus '\n') with a single write and fdatasync.
 int open_for_append(const std::string& path);
 void append_line(int fd, const std::string& path, const std::string& line);
 

@@ -180,6 +180,7 @@ int cmd_sweep(const SweepArgs& a)
     print_list(a, plan);
     return 0;
   }
+  int fd         = open_for_append(a.out); // locked before it is read: one sweep per file
   ResumeState rs = scan_existing(a.out, plan);
   std::vector<bool> done(size_t(plan.total / a.shards + 1), false);
   for (uint64_t r : rs.done)
@@ -188,7 +189,6 @@ int cmd_sweep(const SweepArgs& a)
   if (!rs.done.empty() || rs.truncated)
     std::fprintf(stderr, "sweep: resuming %s: %zu of %llu runs already done%s\n", a.out.c_str(), rs.done.size(),
                  (unsigned long long)mine, rs.truncated ? " (a partial last line was cut off and is rerun)" : "");
-  int fd = open_for_append(a.out);
   Progress prog(mine, rs.done.size(), rs.violations);
   std::vector<Running> running;
   uint64_t next = a.shard;

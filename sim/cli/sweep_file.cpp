@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +91,12 @@ int open_for_append(const std::string& path)
 {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw InputError("--out " + path + ": cannot open for writing: " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) { // two sweeps appending to one file would interleave runs
+    int err = errno;
+    ::close(fd);
+    throw InputError("--out " + path + ": " +
+                     (err == EWOULDBLOCK ? std::string("another iosim sweep is writing it") : std::strerror(err)));
+  }
   return fd;
 }
 

@@ -126,6 +126,23 @@ class KillAndResume(SweepTest):
         with open(out) as f:
             self.assertEqual(f.read(), after)
 
+    def test_one_sweep_per_file_at_a_time(self):
+        out = self.path("busy.jsonl")
+        args = ["sweep", self.cfg, "--grid", "duration_ms=600000", "--seeds", "1", "--timeout", "0", "--out", out]
+        first = subprocess.Popen([IOSIM, *args], stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            kids = f"/proc/{first.pid}/task/{first.pid}/children"
+            while time.monotonic() < deadline:  # a run has started: the file was locked before
+                with open(kids) as f:
+                    if f.read().strip():
+                        break
+                time.sleep(0.01)
+            self.assert_one_line_error(run(*args), out, "another iosim sweep is writing it")
+        finally:
+            first.kill()
+            first.wait()
+
     def test_refuses_to_resume_a_different_sweep(self):
         out = self.path("sweep.jsonl")
         p = run("sweep", self.cfg, "--grid", "kernel.hz=100,1000", "--seeds", "1-2", "--jobs", "2", "--out", out)
