@@ -86,7 +86,10 @@ class SweepTest(unittest.TestCase):
 class KillAndResume(SweepTest):
     def test_killed_half_way_then_resumed_gives_every_run_once(self):
         out = self.path("sweep.jsonl")
-        cmd = [IOSIM, "sweep", self.cfg, *GRID, "--seeds", f"1-{SEEDS}", "--jobs", "2", "--out", out]
+        # 150 simulated ms per run (a fixed --set for every run): long enough that the sweep is
+        # still going when the test, polling the file, sees 6 lines and kills it.
+        cmd = [IOSIM, "sweep", self.cfg, *GRID, "--set", "duration_ms=150", "--seeds", f"1-{SEEDS}", "--jobs", "2",
+               "--out", out]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
