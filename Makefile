@@ -4,11 +4,14 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_CONFIG ?= configs/quickstart.json
 DEMO_OUT ?= out/quickstart-report.json
+DEMO_PLOT ?= out/quickstart-shares.png
+DEMO_LATENCY ?= out/quickstart-latency.png
+ANALYSIS = /usr/bin/python3 analysis/iosim_analysis.py
 # Sanitizer + fuzz tree (clang, ASan+UBSan, libFuzzer; docs/testing.md).
 SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps configure build demo test san-build fuzz clean format
+.PHONY: all deps configure build demo readme-plots test san-build fuzz clean format
 
 all: build
 
@@ -25,7 +28,17 @@ demo: build
 	@mkdir -p $(dir $(DEMO_OUT))
 	$(BUILD)/iosim run $(DEMO_CONFIG) --out $(DEMO_OUT)
 	@/usr/bin/python3 tests/cli/contract.py $(DEMO_OUT)
+	@$(ANALYSIS) plot shares $(DEMO_OUT) --out $(DEMO_PLOT)
+	@$(ANALYSIS) plot cdf $(DEMO_OUT) --out $(DEMO_LATENCY)
 	@echo "demo report: $(DEMO_OUT)"
+	@echo "demo plots: $(DEMO_PLOT) (share of disk time per task), $(DEMO_LATENCY) (latency CDF)"
+
+# The images README.md shows, regenerated from the demo report.
+readme-plots: demo
+	@mkdir -p docs/images
+	@cp $(DEMO_PLOT) docs/images/quickstart-shares.png
+	@cp $(DEMO_LATENCY) docs/images/quickstart-latency.png
+	@echo "updated docs/images/quickstart-shares.png and docs/images/quickstart-latency.png"
 
 san-build: deps
 	@CXX=clang++ cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \

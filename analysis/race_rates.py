@@ -6,7 +6,8 @@ in docs/races.md) and, with --json, the raw counts.
 Expected shape: legacy shows the D.1-D.3 kinds on most seeds; fixed never shows
 ioc_overwritten and shows ioc_after_exit only through D.3b's window; the D.4 kinds
 (uninit_read, refcount_underflow, livelock) appear only under weak memory. It reads only the
-reports' correctness counts: nothing is recomputed.
+reports' correctness counts (each scenario is one `iosim sweep --summary` over the APIs x memory
+models x seeds): nothing is recomputed.
 
 usage: race_rates.py IOSIM [--seeds N] [--jobs J] [--scenario NAME]... [--api A]... [--memory M]... [--json FILE]
 """
@@ -15,7 +16,7 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 SCENARIOS = ["race-first-io-vs-ioprio-set", "race-ioprio-set-vs-exit", "race-clone-io-cic", "race-ioprio-storm",
@@ -24,26 +25,34 @@ APIS = ["legacy", "fixed", "cic_changed"]
 MEMORY = ["sc", "tso", "weak"]
 
 
-def run_one(iosim, scenario, api, memory, seed):
-    """Counts of one run: {kind: count}; raises on a failed run (a failed run is never a zero)."""
+def sweep_rates(iosim, scenario, apis, memories, seeds, jobs=2):
+    """{(api, memory): {kind: number of seeds (1..seeds) on which that kind fired at least once}},
+    from one `iosim sweep --summary` over apis x memories x seeds 1..seeds. A failed run is an
+    error, never a zero."""
     cfg = os.path.join(ROOT, "configs", scenario + ".json")
-    p = subprocess.run([iosim, "run", cfg, "--seed", str(seed), "--set", f"kernel.ioc_api={api}", "--set",
-                        f"kernel.memory_model={memory}"], capture_output=True, text=True, timeout=600)
-    if p.returncode != 0:
-        raise RuntimeError(f"{scenario} {api} {memory} seed {seed}: exit {p.returncode}: {p.stderr.strip()}")
-    return json.loads(p.stdout)["correctness"]["counts"]
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "sweep.jsonl")
+        p = subprocess.run([iosim, "sweep", cfg, "--grid", "kernel.ioc_api=" + ",".join(apis), "--grid",
+                            "kernel.memory_model=" + ",".join(memories), "--seeds", f"1-{seeds}", "--jobs", str(jobs),
+                            "--summary", "--out", out], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"{scenario}: sweep exit {p.returncode}: {p.stderr.strip()}")
+        with open(out) as f:
+            lines = [json.loads(line) for line in f]
+    table = {(api, mm): {} for api in apis for mm in memories}
+    for ln in lines:
+        if ln["status"] != "ok":
+            raise RuntimeError(f"{scenario} {ln['point']} seed {ln['seed']}: {ln['error']}")
+        cell = table[(ln["point"]["kernel.ioc_api"], ln["point"]["kernel.memory_model"])]
+        for kind, n in ln["summary"]["correctness"]["counts"].items():
+            if n:
+                cell[kind] = cell.get(kind, 0) + 1
+    return table
 
 
 def rates(iosim, scenario, api, memory, seeds, jobs=2):
     """{kind: number of seeds (1..seeds) on which that kind fired at least once}."""
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(lambda s: run_one(iosim, scenario, api, memory, s), range(1, seeds + 1)))
-    out = {}
-    for counts in results:
-        for kind, n in counts.items():
-            if n:
-                out[kind] = out.get(kind, 0) + 1
-    return out
+    return sweep_rates(iosim, scenario, [api], [memory], seeds, jobs)[(api, memory)]
 
 
 def main():
@@ -60,9 +69,10 @@ def main():
     print(f"| scenario | ioc_api | memory | seeds with a violation, by kind (of {a.seeds}) |")
     print("|---|---|---|---|")
     for sc in a.scenario or SCENARIOS:
+        cells = sweep_rates(a.iosim, sc, a.api or APIS, a.memory or MEMORY, a.seeds, a.jobs)
         for api in a.api or APIS:
             for mm in a.memory or MEMORY:
-                r = rates(a.iosim, sc, api, mm, a.seeds, a.jobs)
+                r = cells[(api, mm)]
                 table[f"{sc}/{api}/{mm}"] = r
                 cell = ", ".join(f"{k} {v}" for k, v in sorted(r.items())) or "none"
                 print(f"| {sc} | {api} | {mm} | {cell} |", flush=True)

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(make cmake g++ pkg-config libsimgrid-dev nlohmann-json3-dev libboost-program-options-dev
-          libgtest-dev libssl-dev python3 python3-matplotlib python3-numpy clang)
+          libgtest-dev libssl-dev python3 python3-matplotlib python3-numpy parallel clang)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -27,17 +27,24 @@ static bool write_all(int fd, const void* p, size_t n)
   return true;
 }
 
-ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
+pid_t start_child(const std::function<std::vector<std::string>()>& work, int* out_fd, int* err_fd)
 {
-  ChildOutput out;
-  int fds[2];
+  int fds[2], efds[2] = {-1, -1};
   if (pipe(fds) != 0) internal_error(__FILE__, __LINE__, std::string("pipe: ") + std::strerror(errno));
+  if (err_fd && pipe(efds) != 0) internal_error(__FILE__, __LINE__, std::string("pipe: ") + std::strerror(errno));
   std::fflush(nullptr);
-  pid_t pid = fork();
+  pid_t parent = getpid();
+  pid_t pid    = fork();
   if (pid < 0) internal_error(__FILE__, __LINE__, std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(fds[0]);
-    prctl(PR_SET_PDEATHSIG, SIGKILL); // children die with the parent
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // children die with the parent
+    if (getppid() != parent) _exit(3); // the parent died before prctl took effect
+    if (err_fd) {
+      ::close(efds[0]);
+      ::dup2(efds[1], 2);
+      ::close(efds[1]);
+    }
     int code = 0;
     try {
       for (const auto& part : work()) {
@@ -56,18 +63,17 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
     _exit(code);
   }
   ::close(fds[1]);
-  std::string buf;
-  char chunk[1 << 16];
-  while (true) {
-    ssize_t k = ::read(fds[0], chunk, sizeof chunk);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) break;
-    buf.append(chunk, size_t(k));
+  *out_fd = fds[0];
+  if (err_fd) {
+    ::close(efds[1]);
+    *err_fd = efds[0];
   }
-  ::close(fds[0]);
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  return pid;
+}
+
+ChildOutput decode_child(const std::string& buf, int st)
+{
+  ChildOutput out;
   if (WIFSIGNALED(st)) {
     out.status = 3;
     out.error  = "internal error: the simulation process died from signal " + std::to_string(WTERMSIG(st)) + " (" +
@@ -90,6 +96,25 @@ ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
     pos += n;
   }
   return out;
+}
+
+ChildOutput run_in_child(const std::function<std::vector<std::string>()>& work)
+{
+  int fd    = -1;
+  pid_t pid = start_child(work, &fd, nullptr);
+  std::string buf;
+  char chunk[1 << 16];
+  while (true) {
+    ssize_t k = ::read(fd, chunk, sizeof chunk);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    buf.append(chunk, size_t(k));
+  }
+  ::close(fd);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return decode_child(buf, st);
 }
 
 } // namespace iosim

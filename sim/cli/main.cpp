@@ -1,6 +1,7 @@
 // iosim entry point: Boost.Program_options per subcommand. The user's argv never reaches
 // SimGrid (architecture doc, Decisions). Exit codes: 0 done, 2 bad input or usage, 3 internal.
 #include "sim/cli/commands.hpp"
+#include "sim/cli/sweep.hpp"
 #include "sim/config/input_error.hpp"
 
 #include <boost/program_options.hpp>
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <unistd.h>
 
 namespace po = boost::program_options;
 using namespace iosim;
@@ -26,6 +28,19 @@ usage:
       the tasks involved, with times, object ids and the step that broke the invariant
   iosim validate CONFIG [--set KEY=VALUE]...
       parse and check the config only; print it normalised (every default filled in)
+  iosim sweep CONFIG --grid KEY=V1,V2,... [--grid ...] --seeds A-B [--set KEY=VALUE]... [--jobs N]
+              [--shard I/N] [--timeout S] [--summary] [--list] --out FILE.jsonl
+      every grid point x seed, each run in its own process, --jobs at a time (default: the
+      number of cores); one JSON line per run appended to FILE as it finishes; rerunning the
+      same command resumes. Run order: grid points with the last --grid varying fastest, seeds
+      ascending inside each point; run = 0-based index; --shard I/N takes run % N == I.
+      Grid values split on commas outside "...", [...] and {...} (so JSON arrays and quoted
+      strings with commas are one value). --timeout: seconds per run (default 600, 0 = none);
+      a run that times out or crashes is a failed line and the sweep goes on. --summary stores
+      a compact summary instead of the report; --list prints the runs and their `iosim run`
+      commands instead of running them. See docs/sweeps.md.
+  iosim merge OUT.jsonl SHARD.jsonl...
+      the shards' lines in run order; fails on a missing or duplicated run
   iosim --help | --version
 
 --set takes dotted keys with array indices as numbers (tasks.0.ioprio.level=3); the value is
@@ -110,7 +125,43 @@ static int dispatch(int argc, char** argv)
     po::variables_map vm = parse(args, o, "report", "REPORT");
     return cmd_explain(vm["report"].as<std::string>(), vm["violation"].as<long>());
   }
-  return usage_error("unknown command '" + cmd + "'; expected run, validate or explain");
+  if (cmd == "sweep") {
+    po::options_description o("sweep");
+    SweepArgs a;
+    using strings = std::vector<std::string>;
+    o.add_options()("grid", po::value<strings>(), "")("seeds", po::value<std::string>(), "")(
+        "set", po::value<strings>(), "")("jobs", po::value<std::string>(), "")("shard", po::value<std::string>(), "")(
+        "timeout", po::value<std::string>(), "")("summary", po::bool_switch(&a.summary), "")(
+        "list", po::bool_switch(&a.list), "")("out", po::value<std::string>(), "");
+    po::variables_map vm = parse(args, o, "config");
+    a.argv0              = argv[0];
+    a.config             = vm["config"].as<std::string>();
+    if (!vm.count("seeds")) throw po::error("sweep: --seeds A-B is required");
+    parse_seeds(vm["seeds"].as<std::string>(), a);
+    if (vm.count("grid"))
+      for (const auto& g : vm["grid"].as<strings>())
+        a.grid.push_back(parse_grid(g));
+    if (vm.count("set")) a.sets = vm["set"].as<strings>();
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    a.jobs     = vm.count("jobs") ? parse_jobs(vm["jobs"].as<std::string>()) : unsigned(cores > 0 ? cores : 1);
+    if (vm.count("shard")) parse_shard(vm["shard"].as<std::string>(), a);
+    if (vm.count("timeout")) a.timeout_s = parse_timeout(vm["timeout"].as<std::string>());
+    if (vm.count("out")) a.out = vm["out"].as<std::string>();
+    if (!a.list && a.out.empty()) throw po::error("sweep: --out FILE.jsonl is required (or --list)");
+    if (a.out == "-") throw InputError("--out -: a sweep appends to and resumes from a file; give a file name");
+    RunArgs paths;
+    paths.config = a.config;
+    paths.out    = a.out;
+    check_output_paths(paths, vm.count("out") > 0, false);
+    return cmd_sweep(a);
+  }
+  if (cmd == "merge") {
+    for (const auto& s : args)
+      if (s.size() > 1 && s[0] == '-') throw po::error("merge: unknown option '" + s + "'");
+    if (args.size() < 2) throw po::error("merge: expected OUT.jsonl SHARD.jsonl...");
+    return cmd_merge(args.front(), std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  return usage_error("unknown command '" + cmd + "'; expected run, validate, explain, sweep or merge");
 }
 
 int main(int argc, char** argv)

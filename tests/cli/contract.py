@@ -1,5 +1,5 @@
-"""Report contract check for the CLI tests: runs ../shared/tools/check-report (the outside
-check) when the shared folder sits beside the checkout; otherwise checks the contract's keys
+"""Report contract check for the CLI tests (a report, or a sweep .jsonl): runs
+../shared/tools/check-report (the outside check) when the shared folder sits beside the checkout; otherwise checks the contract's keys
 itself, so the tests still mean something on a clone without shared/."""
 import json
 import os
@@ -40,7 +40,13 @@ def check_report(path):
         p = subprocess.run([sys.executable, SHARED_CHECK, path], capture_output=True, text=True)
         return [] if p.returncode == 0 else p.stdout.strip().splitlines()
     with open(path) as f:
-        return _own_check(json.load(f))
+        if not path.endswith(".jsonl"):
+            return _own_check(json.load(f))
+        errs = []  # a sweep file: every full report in it (summary lines carry no report)
+        for n, line in enumerate(f, 1):
+            rep = json.loads(line).get("report")
+            errs += [f"line {n}: {e}" for e in (_own_check(rep) if rep is not None else [])]
+        return errs
 
 
 if __name__ == "__main__":

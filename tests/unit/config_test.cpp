@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 using namespace iosim;
 using json = nlohmann::json;
@@ -231,7 +232,8 @@ TEST(ConfigOverride, RejectsBadForms)
 
 TEST(ConfigFile, InvalidJsonNamesLineAndColumn)
 {
-  std::string path = ::testing::TempDir() + "/bad.json";
+  std::string path =
+      ::testing::TempDir() + "/bad." + std::to_string(getpid()) + ".json"; // ctest -j: one file per process
   std::ofstream(path) << "{\n  \"seed\": 1,\n  \"duration_ms\": ,\n}\n";
   try {
     load_config(path);
@@ -256,7 +258,8 @@ namespace
 {
 std::string load_error(const std::string& text, const std::vector<std::string>& sets = {})
 {
-  std::string path = ::testing::TempDir() + "/cfg.json";
+  std::string path =
+      ::testing::TempDir() + "/cfg." + std::to_string(getpid()) + ".json"; // ctest -j: one file per process
   std::ofstream(path, std::ios::binary) << text;
   try {
     load_config(path, sets);

@@ -1,0 +1,129 @@
+"""Reading iosim sweep files and the statistics the analysis prints: mean with a Student-t 95%
+confidence interval (normal data assumed; exact t quantile for integer degrees of freedom) and
+the Wilson score interval for a binomial rate. Pure Python (no scipy): the quantities are small
+and are checked against textbook values in test_iosim_analysis.py."""
+import json
+import math
+
+
+class BadInput(Exception):
+    """Input the user gave is wrong: one line, exit 2."""
+
+
+def read_sweep(path):
+    """The sweep's lines as dicts, in run order. A partial last line (an interrupted sweep) is
+    skipped; any other line that is not JSON is an error naming the line."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        raise BadInput(f"{path}: cannot read: {e.strerror}")
+    lines = text.split("\n")
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            if n == len(lines):  # no newline after it: cut off by a kill, resume reruns it
+                continue
+            raise BadInput(f"{path}:{n}: not a sweep line (JSON)")
+        if not isinstance(obj, dict) or not all(k in obj for k in ("run", "point", "seed", "status")):
+            raise BadInput(f"{path}:{n}: not a sweep line (expected run, point, seed, status)")
+        out.append(obj)
+    if not out:
+        raise BadInput(f"{path}: no sweep lines")
+    return sorted(out, key=lambda o: o["run"])
+
+
+def body(line):
+    """The report or summary of an ok line (None for a failed one)."""
+    if line["status"] != "ok":
+        return None
+    return line.get("report", line.get("summary"))
+
+
+def lookup(doc, path):
+    """The value at a dotted path: numbers index arrays, other components are object keys or,
+    in an array of named objects (tasks, cgroups, device), a `name`."""
+    cur = doc
+    for part in path.split("."):
+        if isinstance(cur, list):
+            if part.isdigit() and int(part) < len(cur):
+                cur = cur[int(part)]
+                continue
+            named = [x for x in cur if isinstance(x, dict) and x.get("name") == part]
+            if not named:
+                raise BadInput(f"--metric {path}: no element {part!r}")
+            cur = named[0]
+        elif isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        else:
+            raise BadInput(f"--metric {path}: no key {part!r}")
+    if isinstance(cur, bool) or not isinstance(cur, (int, float)):
+        raise BadInput(f"--metric {path}: not a number ({json.dumps(cur)[:40]})")
+    return float(cur)
+
+
+def point_key(line):
+    """Grid points compare by value; the key keeps the --grid order."""
+    return json.dumps(line["point"])
+
+
+def by_point(lines):
+    """[(point dict, [lines])] in run order of each point's first run."""
+    groups = {}
+    for ln in lines:
+        groups.setdefault(point_key(ln), (ln["point"], []))[1].append(ln)
+    return list(groups.values())
+
+
+def t_two_sided_prob(t, df):
+    """P(|T| < t) for Student's t with integer df (Abramowitz & Stegun 26.7.3/26.7.4)."""
+    theta = math.atan(t / math.sqrt(df))
+    c2, s = math.cos(theta) ** 2, math.sin(theta)
+    if df % 2 == 1:
+        term, acc = math.cos(theta), 0.0
+        for k in range(1, (df - 1) // 2 + 1):  # cos + 2/3 cos^3 + 2*4/(3*5) cos^5 ...
+            acc += term
+            term *= c2 * (2 * k) / (2 * k + 1)
+        return 2 / math.pi * (theta + s * acc) if df > 1 else 2 / math.pi * theta
+    term, acc = 1.0, 0.0
+    for k in range(1, df // 2 + 1):  # 1 + 1/2 cos^2 + 1*3/(2*4) cos^4 ...
+        acc += term
+        term *= c2 * (2 * k - 1) / (2 * k)
+    return s * acc
+
+
+def t_quantile_975(df):
+    """The t value with P(|T| < t) = 0.95, by bisection."""
+    lo, hi = 0.0, 1000.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if t_two_sided_prob(mid, df) < 0.95:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def mean_ci(values):
+    """(mean, half-width of the 95% t interval, min, max); half-width is nan for one value."""
+    n = len(values)
+    m = sum(values) / n
+    if n < 2:
+        return m, float("nan"), min(values), max(values)
+    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1))
+    return m, t_quantile_975(n - 1) * sd / math.sqrt(n), min(values), max(values)
+
+
+def wilson(k, n, z=1.959963984540054):
+    """95% Wilson score interval (low, high) for k successes out of n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, mid - half), min(1.0, mid + half)

@@ -1,0 +1,82 @@
+// `iosim merge OUT SHARD...`: the shards' lines in run order, written atomically. Every line
+// carries `runs_total`, so a run missing anywhere in 0..runs_total-1 (even the last ones) and a
+// run present twice are both caught (exit 2, naming the run and the files).
+#include "sim/cli/sweep.hpp"
+#include "sim/config/input_error.hpp"
+#include "sim/report/report.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace iosim
+{
+
+int cmd_merge(const std::string& out, const std::vector<std::string>& inputs)
+{
+  if (inputs.empty()) throw InputError("merge: expected OUT.jsonl SHARD.jsonl...");
+  std::map<uint64_t, std::pair<std::string, std::string>> lines; // run -> (line, where)
+  uint64_t total = 0;
+  std::string total_where;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t k = 0; k < i; ++k)
+      if (inputs[i] == inputs[k]) throw InputError("merge: " + inputs[i] + " is given twice");
+  for (const auto& path : inputs) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open sweep file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (!text.empty() && text.back() != '\n')
+      throw InputError(path + ": partial last line (the sweep was interrupted); rerun that sweep to complete it");
+    size_t pos = 0, n = 0;
+    while (pos < text.size()) {
+      size_t nl         = text.find('\n', pos);
+      std::string line  = text.substr(pos, nl - pos);
+      pos               = nl + 1;
+      std::string where = path + ":" + std::to_string(++n);
+      nlohmann::json j;
+      try {
+        j = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception&) {
+        throw InputError(where + ": not a sweep line (JSON)");
+      }
+      if (!j.is_object() || !j.contains("run") || !j["run"].is_number_unsigned() || !j.contains("runs_total") ||
+          !j["runs_total"].is_number_unsigned())
+        throw InputError(where + ": not a sweep line (expected \"run\" and \"runs_total\")");
+      uint64_t r = j["run"], t = j["runs_total"];
+      if (total_where.empty()) {
+        total       = t;
+        total_where = where;
+      } else if (t != total) {
+        throw InputError(where + ": from a sweep of " + std::to_string(t) + " runs, but " + total_where + " has " +
+                         std::to_string(total) + "; these files are not shards of one sweep");
+      }
+      if (r >= total)
+        throw InputError(where + ": run " + std::to_string(r) + " is beyond runs_total " + std::to_string(t));
+      auto [it, fresh] = lines.emplace(r, std::make_pair(line, where));
+      if (!fresh)
+        throw InputError("merge: run " + std::to_string(r) + " is duplicated: " + it->second.second + " and " + where);
+    }
+  }
+  if (lines.empty()) throw InputError("merge: no runs in " + inputs.front() + (inputs.size() > 1 ? " ..." : ""));
+  std::string files;
+  for (const auto& p : inputs)
+    files += (files.empty() ? "" : ", ") + p;
+  uint64_t expect = 0;
+  std::string body;
+  for (const auto& [r, lw] : lines) {
+    if (r != expect) break;
+    body += lw.first + "\n";
+    ++expect;
+  }
+  if (expect != total)
+    throw InputError("merge: run " + std::to_string(expect) + " of " + std::to_string(total) + " is missing from " +
+                     files +
+                     (lines.size() < total ? " (" + std::to_string(total - lines.size()) + " missing in all)" : ""));
+  write_file_atomically(out, body);
+  std::fprintf(stderr, "merge: %s: %llu runs from %zu files\n", out.c_str(), (unsigned long long)total, inputs.size());
+  return 0;
+}
+
+} // namespace iosim
