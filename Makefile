@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DEMO_CONFIG ?= configs/quickstart.json
 DEMO_OUT ?= out/quickstart-report.json
 
-.PHONY: all deps configure build demo test clean format
+.PHONY: all deps configure build demo test check-long clean format
 
 all: build
 
@@ -26,6 +26,10 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Full-length fidelity runs (docs/fidelity.md): the fairness scenarios at 20 s and 40 race seeds.
+check-long: build
+	IOSIM=$(abspath $(BUILD))/iosim IOSIM_LONG=1 /usr/bin/python3 -m unittest discover -s tests/cli -p "test_fairness.py" -v
 
 clean:
 	rm -rf $(BUILD) out

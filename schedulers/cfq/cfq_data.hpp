@@ -8,6 +8,7 @@
 #include "schedulers/cfq/cfq_types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct CfqStats {
   uint64_t slices = 0, preemptions = 0, idle_timer_armed = 0, idle_timer_fired = 0;
   uint64_t fifo_expired_dispatches = 0;
   jiffies_t idle_jiffies           = 0; // time the idle timer was pending (the device waits for the active queue)
+  // CFQ's own accounting per queue creator (cfqq->pid): charged slice time (E.12) and slices.
+  std::map<int, std::pair<uint64_t, unsigned>> charged_by_pid;
 };
 
 class CfqData

@@ -146,7 +146,11 @@ nlohmann::json CfqElevator::report() const
                       {"charged_ms", double(g->charged_jiffies) * 1000.0 / double(hz_)},
                       {"vdisktime", g->vdisktime},
                       {"charged_vdisktime", g->charged_vdisktime}});
+  nlohmann::json by_pid = nlohmann::json::object();
+  for (const auto& [pid, c] : s.charged_by_pid)
+    by_pid[std::to_string(pid)] = {{"charged_ms", double(c.first) * 1000.0 / double(hz_)}, {"slices", c.second}};
   return {{"hz", hz_},
+          {"charged_by_pid", by_pid},
           {"slices", s.slices},
           {"preemptions", s.preemptions},
           {"idle_timer_armed", s.idle_timer_armed},

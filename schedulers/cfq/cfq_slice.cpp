@@ -117,6 +117,9 @@ void CfqData::cfq_group_served(Group* g, Queue* q, jiffies_t now)
   g->charged_jiffies += charge;
   g->charged_vdisktime += vd;
   q->charged_jiffies += charge;
+  auto& by_pid = stats_.charged_by_pid[q->pid];
+  by_pid.first += charge;
+  by_pid.second++;
   if (workload_expires_ > now) {
     g->saved_workload_slice = workload_expires_ - now;
     g->saved_workload       = serving_type_;
