@@ -42,6 +42,12 @@ static std::vector<Span> common_window(const std::vector<const std::vector<Span>
   return w;
 }
 
+static bool has_group_spans(const RunResult& r, size_t g, size_t d)
+{
+  return g < r.cgroup_service.size() && d < r.cgroup_service[g].size() && g < r.cgroup_backlog.size() &&
+         d < r.cgroup_backlog[g].size();
+}
+
 static Windows backlogged_windows(const RunResult& r)
 {
   Windows out;
@@ -52,14 +58,15 @@ static Windows backlogged_windows(const RunResult& r)
     for (const auto& t : r.tasks)
       if (t.device == int(d) && !t.service.empty()) tp.push_back(&t.backlog.periods());
     for (size_t g = 0; g < r.cgroup_disk_ns.size(); ++g)
-      if (!r.cgroup_service[g][d].empty()) gp.push_back(&r.cgroup_backlog[g][d].periods());
+      if (has_group_spans(r, g, d) && !r.cgroup_service[g][d].empty()) gp.push_back(&r.cgroup_backlog[g][d].periods());
     const std::vector<Span> tw = common_window(tp), gw = common_window(gp);
     const uint64_t tl = spans_length(tw), gl = spans_length(gw);
     for (size_t i = 0; i < r.tasks.size(); ++i)
       if (r.tasks[i].device == int(d))
         out.task_ns[i] = tl ? overlap_ns(r.tasks[i].service, tw) : r.tasks[i].disk_time_ns;
     for (size_t g = 0; g < r.cgroup_disk_ns.size(); ++g)
-      out.cgroup_ns[g][d] = gl ? overlap_ns(r.cgroup_service[g][d], gw) : r.cgroup_disk_ns[g][d];
+      out.cgroup_ns[g][d] =
+          gl && has_group_spans(r, g, d) ? overlap_ns(r.cgroup_service[g][d], gw) : r.cgroup_disk_ns[g][d];
     out.summary.push_back({{"device", r.devices[d].name},
                            {"tasks", tp.size()},
                            {"tasks_window_ms", ms(tl)},
