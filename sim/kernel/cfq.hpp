@@ -1,6 +1,6 @@
-// CFQ request-setup skeleton (spec A.4, E.2, E.14, B.8): per-device cfq_data, sync queue per
+// CFQ request setup (spec A.4, E.2, E.14, B.8): per-device cfq_data, sync queue per
 // cic, shared async queues, groups, cfq_set_request / cfq_put_request with the refs of C.11.
-// A later issue completes the scheduler (service trees, slices) on these structures.
+// The scheduling half lives in schedulers/cfq/ and is told through cfq_data::sched.
 #pragma once
 
 #include <cstdint>
