@@ -343,3 +343,43 @@ TEST(CfqDispatch, AsyncBudgetExpiresQueueWhenOthersBusyE3)
   }
   EXPECT_EQ(n, 2 * 2 * (8 - 4)) << "E.3: 2*slice_async_rq*(8-p) requests, then expire";
 }
+
+TEST(CfqKernelHooks, FreeingTheActiveQueueExpiresItE14)
+{
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 4);
+  b.insert(q, 0, 0);
+  serve(b, 0, 2);
+  ASSERT_EQ(b.cfqd->active_queue(), q);
+  ASSERT_TRUE(b.cfqd->timer_pending()) << "idling on the emptied queue";
+  b.cfqd->free_queue(q, 3); // cfq_put_queue reached ref 0 (the task exited)
+  EXPECT_EQ(b.cfqd->active_queue(), nullptr) << "E.14: cfq_put_queue expires the active queue";
+  EXPECT_FALSE(b.cfqd->timer_pending()) << "E.11: the idle timer is stopped";
+  EXPECT_EQ(b.cfqd->busy_queues(), 0u);
+  EXPECT_EQ(b.cfqd->root_group()->nr_cfqq, 0u) << "F: the group leaves the tree with its last queue";
+}
+
+TEST(CfqWaitBusy, LoneQueueOfAGroupKeepsTheGroupBackloggedE9)
+{
+  Bench b;
+  Group* g  = b.cfqd->alloc_group(1, 500);
+  Queue* q  = b.queue(CLASS_BE, 4, true, g);
+  Queue* q2 = b.queue(CLASS_BE, 4, true, b.cfqd->root_group());
+  b.insert(q, 0, 0);
+  b.insert(q2, 1 << 30, 0);
+  Rq* r = b.cfqd->cfq_dispatch_requests(0);
+  ASSERT_EQ(r->q, q) << "group 1 is first on the group tree (the root group re-added behind it)";
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 1); // slice 1..101
+  b.insert(q, 8, 1);
+  r = b.cfqd->cfq_dispatch_requests(1);
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 101); // the slice is used and the queue is empty
+  EXPECT_TRUE(q->wait_busy) << "E.9: alone in its group, slice used -> wait busy";
+  EXPECT_EQ(q->slice_end, 101 + 8) << "slice_end extended by slice_idle";
+  EXPECT_EQ(b.cfqd->active_queue(), q);
+  b.insert(q, 16, 102); // the reader's next request arrives: expire with the request queued
+  r = b.cfqd->cfq_dispatch_requests(102);
+  EXPECT_TRUE(q->on_rr) << "the queue (and so its group) stays on the tree";
+  EXPECT_EQ(r->q, q2) << "the root group's turn";
+}
