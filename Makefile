@@ -11,7 +11,7 @@ ANALYSIS = /usr/bin/python3 analysis/iosim_analysis.py
 SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps configure build demo readme-plots test san-build fuzz clean format
+.PHONY: all deps configure build demo readme-plots test check-long san-build fuzz clean format
 
 all: build
 
@@ -59,6 +59,10 @@ fuzz: san-build
 	  FUZZ_CORPUS_DIR=out/fuzz-corpus FUZZ_ARTIFACTS=out/fuzz-artifacts/ \
 	    scripts/fuzz.sh $(SAN_BUILD)/$${t}_fuzz $$t $(FUZZ_SECONDS) 2>&1 | tail -3 || exit 1; \
 	done
+
+# Full-length fidelity runs (docs/fidelity.md): the fairness scenarios at 20 s and 40 race seeds.
+check-long: build
+	IOSIM=$(abspath $(BUILD))/iosim IOSIM_LONG=1 /usr/bin/python3 -m unittest discover -s tests/cli -p "test_fairness.py" -v
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) out

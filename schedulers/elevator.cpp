@@ -38,7 +38,7 @@ void Elevator::completed(Request& rq, uint64_t now_ns)
 
 const std::vector<ElevatorType>& elevator_types()
 {
-  static const std::vector<ElevatorType> types = {noop_elevator_type(), cfq_elevator_type()};
+  static const std::vector<ElevatorType> types = {noop_elevator_type(), deadline_elevator_type(), cfq_elevator_type()};
   return types;
 }
 

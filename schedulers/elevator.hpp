@@ -64,6 +64,7 @@ struct ElevatorDeviceInfo {
   int hz                 = 1000;
   kernel::Kernel* k      = nullptr; // the kernel model (CFQ's request setup runs in it)
   kernel::cfq_data* cfqd = nullptr; // this queue's cfq_data in the kernel model
+  std::vector<int> cgroup_weights;  // blkio.weight by blkcg id (0 = root; CFQ gives root 1000, spec F)
 };
 
 struct ElevatorType {
@@ -79,5 +80,6 @@ const ElevatorType* find_elevator_type(const std::string& name);
 
 ElevatorType noop_elevator_type();
 ElevatorType cfq_elevator_type();
+ElevatorType deadline_elevator_type();
 
 } // namespace iosim

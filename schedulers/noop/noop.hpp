@@ -1,5 +1,4 @@
-// noop: one FIFO, dispatch in arrival order (block/noop-iosched.c without merging). The class is
-// the FIFO policy other elevators reuse while their own dispatch is not modelled yet.
+// noop: one FIFO, dispatch in arrival order (block/noop-iosched.c without merging).
 #pragma once
 #include "schedulers/elevator.hpp"
 

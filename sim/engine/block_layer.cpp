@@ -55,7 +55,10 @@ void submit_request(World& w, TaskRt& t, Request* rq)
     }
     sleep_until_ns(w, now_ns() + 1000000000ull / uint64_t(w.sc.kernel.hz));
   }
-  d.elv->add_request(*rq, now_ns());
+  const uint64_t now = now_ns();
+  w.out.tasks[size_t(rq->task)].backlog.submit(now);
+  w.out.cgroup_backlog[size_t(rq->cgroup)][size_t(d.index)].submit(now);
+  d.elv->add_request(*rq, now);
   t.inflight++;
   d.kick->release();
 }

@@ -26,10 +26,12 @@ static void build_devices(World& w)
     kthread.uid = kthread.euid = 0;
     d->irq                     = new_kernel_task(w, kthread, "irq/" + ds.name);
     ElevatorDeviceInfo info;
-    info.rotational  = ds.rotational;
-    info.hz          = w.sc.kernel.hz;
-    info.k           = w.k.get();
-    info.cfqd        = d->cfqd;
+    info.rotational = ds.rotational;
+    info.hz         = w.sc.kernel.hz;
+    info.k          = w.k.get();
+    info.cfqd       = d->cfqd;
+    for (const auto& cg : w.sc.cgroups)
+      info.cgroup_weights.push_back(cg.weight);
     d->elv           = et->make(w.sc.scheduler.tunables, info);
     d->kick          = sg4::Semaphore::create(0);
     d->free_slots[0] = d->free_slots[1] = w.sc.kernel.nr_requests;
@@ -51,6 +53,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   auto engine = make_engine(opt.simgrid_cfg);
   RunResult out;
   out.cgroup_disk_ns.assign(sc.cgroups.size(), std::vector<uint64_t>(sc.devices.size(), 0));
+  out.cgroup_backlog.assign(sc.cgroups.size(), std::vector<BacklogTrack>(sc.devices.size()));
+  out.cgroup_service.assign(sc.cgroups.size(), std::vector<std::vector<Span>>(sc.devices.size()));
   World w(sc, out);
   w.record_events = opt.record_events;
   auto* zone      = sg4::create_full_zone("root");

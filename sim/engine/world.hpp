@@ -75,7 +75,8 @@ struct DeviceRt {
   int free_slots[2] = {0, 0}; // request lists per direction: [0] async, [1] sync (nr_requests each)
   std::deque<TaskRt*> slot_waiters[2];
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> inflight;
-  uint64_t busy_since = 0;
+  uint64_t busy_since    = 0;
+  uint64_t waiting_since = UINT64_MAX; // elevator holds requests, device empty (DeviceResult::elevator_wait_ns)
   PageCache cache;
   std::deque<TaskRt*> dirty_waiters;
   TaskRt* flusher          = nullptr;

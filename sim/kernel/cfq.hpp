@@ -1,6 +1,6 @@
-// CFQ request-setup skeleton (spec A.4, E.2, E.14, B.8): per-device cfq_data, sync queue per
+// CFQ request setup (spec A.4, E.2, E.14, B.8): per-device cfq_data, sync queue per
 // cic, shared async queues, groups, cfq_set_request / cfq_put_request with the refs of C.11.
-// A later issue completes the scheduler (service trees, slices) on these structures.
+// The scheduling half lives in schedulers/cfq/ and is told through cfq_data::sched.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,7 @@ constexpr int SYNC = 1;
 struct cfq_group {
   int blkcg_id = 0;
   int ref = 0;
+  void* sched = nullptr; ///< the scheduler's state for this group (schedulers/cfq), not kernel data
   std::uint64_t blkcg_gen = 0; ///< shadow: generation of the creator's cgroup when chosen
 };
 
@@ -46,6 +47,7 @@ struct cfq_queue : KObject {
   cfq_group* cfqg = nullptr;
   bool is_oom = false;
   std::uint64_t prio_version = 0; ///< shadow: ioprio version cfq_init_prio_data read (D.5)
+  void* sched = nullptr;          ///< the scheduler's state for this queue (schedulers/cfq)
 
   void reset_bookkeeping() override;
 };
@@ -62,6 +64,15 @@ struct request {
   bool live = false;
 };
 
+/// What the scheduling half of CFQ (schedulers/cfq) needs to hear from the kernel model: the
+/// active queue is expired by a kernel path (E.14 cfq_put_queue / cfq_exit_cfqq / cfq_exit_queue),
+/// or a queue is freed (ref reached 0). Called with queue_lock held.
+struct cfq_sched_ops {
+  virtual ~cfq_sched_ops() = default;
+  virtual void slice_expired_by_kernel() = 0;
+  virtual void queue_freed(cfq_queue* cfqq) = 0;
+};
+
 /// cfq_data (A.4), one per request_queue; @id doubles as q->id / cic_index (radix key).
 struct cfq_data {
   int id = 0;
@@ -76,6 +87,7 @@ struct cfq_data {
   cfq_queue* active_queue = nullptr;
   cfq_io_context* active_cic = nullptr; ///< holds one ioc ref while set (E.6)
   bool exited = false;
+  cfq_sched_ops* sched = nullptr; ///< the scheduler's half (null in kernel-only tests)
 };
 
 // --- cic life cycle (cfq_cic.cpp; B.4 P3, B.5 E6, B.8 Q2/Q3; identical in LEGACY and FIXED, C.9)

@@ -19,6 +19,7 @@ void cfq_queue::reset_bookkeeping()
   allocated[0] = allocated[1] = 0;
   cfqg = nullptr;
   prio_version = 0;
+  sched = nullptr;
 }
 
 /// A.5 default class from the scheduling policy of @t.
@@ -141,11 +142,14 @@ cfq_queue* cfq_get_queue(Kernel& k, cfq_data* cfqd, bool is_sync, io_context* io
 }
 
 /**
- * cfq_slice_expired - E.11 skeleton: clear the active queue and drop active_cic's ioc ref.
+ * cfq_slice_expired - E.11: let the scheduler expire its active queue (charge, resort), then
+ * clear the active queue and drop active_cic's ioc ref.
  * Caller: holds queue_lock.
  */
 void cfq_slice_expired(Kernel& k, cfq_data* cfqd)
 {
+  if (cfqd->sched)
+    cfqd->sched->slice_expired_by_kernel();
   cfqd->active_queue = nullptr;
   if (cfq_io_context* cic = cfqd->active_cic) {
     cfqd->active_cic = nullptr;
@@ -170,6 +174,8 @@ void cfq_put_queue(Kernel& k, cfq_queue* cfqq)
     return;
   if (cfqq->cfqd->active_queue == cfqq)
     cfq_slice_expired(k, cfqq->cfqd);
+  if (cfqq->cfqd->sched)
+    cfqq->cfqd->sched->queue_freed(cfqq);
   if (cfqq->cfqg)
     cfqq->cfqg->ref--;
   k.kmem_cache_free(k.cfqq_cache, cfqq, "PQ2", f);

@@ -2,6 +2,7 @@
 // report writer turns it into the report JSON of the contract.
 #pragma once
 #include "sim/config/scenario.hpp"
+#include "sim/metrics/backlog.hpp"
 #include "sim/metrics/io_stats.hpp"
 
 #include <deque>
@@ -28,6 +29,10 @@ struct TaskResult {
   uint64_t setup_failures = 0;       // I/Os given up after request setup kept failing (D.7, G.5)
   uint64_t start_ns = 0, end_ns = 0; // its I/O phase (fio's job runtime)
   uint64_t exit_ns = 0;
+  // fairness over backlogged windows (sim/metrics/backlog.hpp)
+  BacklogTrack backlog;
+  std::vector<Span> service; // [dispatch, completion] of each request
+  uint64_t max_wait_ns = 0;  // longest submission-to-dispatch wait of one request (starvation)
 };
 
 struct DeviceResult {
@@ -35,6 +40,7 @@ struct DeviceResult {
   uint64_t total_ios = 0, io_bytes = 0;
   uint64_t busy_ns            = 0;
   uint64_t dirty_bytes_at_end = 0;
+  uint64_t elevator_wait_ns   = 0; // nothing in flight while the elevator held requests (anticipation)
   nlohmann::json scheduler    = nlohmann::json::object();
 };
 
@@ -49,6 +55,8 @@ struct RunResult {
   std::vector<DeviceResult> devices;
   // [cgroup][device]: device time by the issuer's group at submission
   std::vector<std::vector<uint64_t>> cgroup_disk_ns;
+  std::vector<std::vector<BacklogTrack>> cgroup_backlog;      // [cgroup][device], by the issuer's group
+  std::vector<std::vector<std::vector<Span>>> cgroup_service; // [cgroup][device]
   std::vector<EventResult> events;
   uint64_t engine_events = 0;
   nlohmann::json correctness;           // from the kernel model's oracle (null: no detector ran)

@@ -2,6 +2,8 @@
 (docs/devices.md) and the spec, with the arithmetic in each config's description. Every config
 must have an entry: run_config.py fails a config without one."""
 
+import fairness_expect
+
 
 def _task(r, name):
     return next(t for t in r["tasks"] if t["name"] == name)
@@ -156,3 +158,4 @@ EXPECT = {
     "ssd-depth.json": ssd_depth,
     "lifecycle.json": lifecycle,
 }
+EXPECT.update(fairness_expect.EXPECT)

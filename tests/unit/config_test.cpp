@@ -36,11 +36,12 @@ std::string error_of(const json& doc)
   return "(accepted)";
 }
 
-std::string error_with(const std::string& set)
+std::string error_with(const std::string& set, const std::string& set2 = "")
 {
   json d = base();
   try {
     apply_override(d, set);
+    if (!set2.empty()) apply_override(d, set2);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -87,7 +88,26 @@ TEST(Config, BadEnum)
 {
   EXPECT_EQ(error_with("kernel.ioc_api=new"),
             "config.json: kernel.ioc_api: \"new\" is not one of: legacy, fixed, cic_changed");
-  EXPECT_EQ(error_with("scheduler.name=bfq"), "config.json: scheduler.name: \"bfq\" is not one of: noop, cfq");
+  EXPECT_EQ(error_with("scheduler.name=bfq"),
+            "config.json: scheduler.name: \"bfq\" is not one of: noop, deadline, cfq");
+}
+
+TEST(Config, SchedulerTunablesRejectedNotClamped)
+{
+  // E.1: the kernel's store functions accept quantum >= 1, slice_idle >= 0, low_latency 0..1
+  // (and clamp); iosim rejects and names the range.
+  EXPECT_EQ(error_with("scheduler.name=cfq", "scheduler.cfq.quantum=0"),
+            "config.json: scheduler.cfq.quantum: 0 is out of range 1..4294967295");
+  EXPECT_EQ(error_with("scheduler.name=cfq", "scheduler.cfq.slice_idle=-1"),
+            "config.json: scheduler.cfq.slice_idle: -1 is out of range 0..4294967295");
+  EXPECT_EQ(error_with("scheduler.name=cfq", "scheduler.cfq.low_latency=2"),
+            "config.json: scheduler.cfq.low_latency: 2 is out of range 0..1");
+  EXPECT_EQ(error_with("scheduler.name=deadline", "scheduler.deadline.front_merges=3"),
+            "config.json: scheduler.deadline.front_merges: 3 is out of range 0..1");
+  EXPECT_EQ(error_with("scheduler.name=cfq", "scheduler.cfq.slice_ide=1"),
+            "config.json: scheduler.cfq.slice_ide: unknown key; expected one of: quantum, fifo_expire_sync, "
+            "fifo_expire_async, back_seek_max, back_seek_penalty, slice_sync, slice_async, slice_async_rq, "
+            "slice_idle, group_idle, low_latency, target_latency");
 }
 
 TEST(Config, MissingRequired)

@@ -1,5 +1,6 @@
 // Fairness yardstick (expected shares from CFQ's semantics: spec F weights, E.3 slices, E.5
 // strict class order) and the report's correctness section.
+#include "sim/metrics/backlog.hpp"
 #include "sim/metrics/fairness.hpp"
 #include "sim/report/report.hpp"
 
@@ -87,4 +88,33 @@ TEST(Report, CorrectnessListsEveryKindAndNoDetectorYet)
   EXPECT_EQ(rep["correctness"]["violations_total"], 0);
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
       << "FIPS 180-2 test vector";
+}
+
+TEST(Backlog, ThinkGapKeepsThePeriodLongerGapEndsIt)
+{
+  BacklogTrack t;
+  t.submit(0);
+  t.complete(5000000);
+  t.submit(5000000 + kBacklogGapNs); // a think time of exactly the gap: same period
+  t.complete(20000000);
+  t.submit(20000000 + kBacklogGapNs + 1); // longer: a new period
+  t.complete(40000000);
+  ASSERT_EQ(t.periods().size(), 2u);
+  EXPECT_EQ(t.periods()[0].start, 0u);
+  EXPECT_EQ(t.periods()[0].end, 20000000u);
+  EXPECT_EQ(t.periods()[1].start, 20000000u + kBacklogGapNs + 1);
+}
+
+TEST(Backlog, WindowIsTheIntersectionAndServiceIsClippedToIt)
+{
+  std::vector<Span> a = {{0, 100}, {200, 300}}, b = {{50, 250}};
+  std::vector<Span> w = intersect_spans(a, b);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].start, 50u);
+  EXPECT_EQ(w[0].end, 100u);
+  EXPECT_EQ(w[1].start, 200u);
+  EXPECT_EQ(w[1].end, 250u);
+  EXPECT_EQ(spans_length(w), 100u);
+  // service [40,60] counts 10 inside, [90,210] counts 10 + 10, [260,270] nothing
+  EXPECT_EQ(overlap_ns({{260, 270}, {90, 210}, {40, 60}}, w), 30u);
 }

@@ -1,0 +1,385 @@
+// CFQ's scheduling rules (spec E.3-E.12) on cfq::CfqData alone, driven by explicit jiffies:
+// one test per rule, each expectation worked out from the spec's formulas.
+#include "schedulers/cfq/cfq_data.hpp"
+
+#include <gtest/gtest.h>
+#include <memory>
+#include <vector>
+
+using namespace iosim;
+using namespace iosim::cfq;
+
+namespace
+{
+struct Bench {
+  Tunables t;
+  std::unique_ptr<CfqData> cfqd;
+  std::vector<std::unique_ptr<Request>> reqs;
+  std::vector<std::unique_ptr<Rq>> rqs;
+  explicit Bench(Tunables tt = Tunables(), bool rot = true) : t(tt), cfqd(std::make_unique<CfqData>(tt, rot)) {}
+  Queue* queue(int cls, int level, bool sync = true, Group* g = nullptr)
+  {
+    Queue* q        = cfqd->alloc_queue(g ? g : cfqd->root_group(), sync, 1);
+    q->ioprio_class = cls;
+    q->ioprio = q->org_ioprio = level;
+    if (cls == CLASS_IDLE) q->idle_window = false;
+    return q;
+  }
+  Rq* rq(Queue* q, uint64_t sector, bool sync = true, uint32_t sectors = 8)
+  {
+    reqs.push_back(std::make_unique<Request>());
+    rqs.push_back(std::make_unique<Rq>());
+    Rq* r         = rqs.back().get();
+    r->r          = reqs.back().get();
+    r->q          = q;
+    r->sector     = sector;
+    r->nr_sectors = sectors;
+    r->sync       = sync;
+    return r;
+  }
+  Rq* insert(Queue* q, uint64_t sector, jiffies_t now, bool sync = true)
+  {
+    Rq* r = rq(q, sector, sync);
+    cfqd->cfq_insert_request(r, now);
+    return r;
+  }
+};
+} // namespace
+
+TEST(CfqSlice, PrioSliceTableE3)
+{
+  Bench b;
+  const jiffies_t sync[8] = {180, 160, 140, 120, 100, 80, 60, 40}, async[8] = {72, 64, 56, 48, 40, 32, 24, 16};
+  for (int p = 0; p < 8; ++p) {
+    EXPECT_EQ(b.cfqd->cfq_prio_slice(true, p), sync[p]) << "E.3: sync slice of level " << p;
+    EXPECT_EQ(b.cfqd->cfq_prio_slice(false, p), async[p]) << "E.3: async slice of level " << p;
+  }
+}
+
+TEST(CfqSlice, PrioSliceAtHz250UsesIntegerJiffies)
+{
+  Tunables t;
+  t.hz       = 250;
+  t.slice[1] = 25; // HZ/10
+  t.slice[0] = 10; // HZ/25
+  Bench b(t);
+  // base + (base/5)*(4-p): 25/5 = 5 -> level 0 = 45 jiffies (180 ms), level 7 = 10 (40 ms)
+  EXPECT_EQ(b.cfqd->cfq_prio_slice(true, 0), 45);
+  EXPECT_EQ(b.cfqd->cfq_prio_slice(true, 7), 10);
+  EXPECT_EQ(b.cfqd->cfq_prio_slice(false, 4), 10);
+}
+
+TEST(CfqCharge, VdisktimeScalesByWeightE12)
+{
+  Bench b;
+  Group* g500  = b.cfqd->alloc_group(1, 500);
+  Group* g1000 = b.cfqd->alloc_group(2, 1000);
+  Group* g100  = b.cfqd->alloc_group(3, 100);
+  // (charge << 12) * 500 / weight
+  EXPECT_EQ(b.cfqd->cfq_scale_slice(100, g500), 100u << 12);
+  EXPECT_EQ(b.cfqd->cfq_scale_slice(100, g1000), (100u << 12) / 2);
+  EXPECT_EQ(b.cfqd->cfq_scale_slice(100, g100), (100u << 12) * 5);
+}
+
+TEST(CfqCharge, SliceUsageCappedAtAllocatedE12)
+{
+  Bench b;
+  Queue* q           = b.queue(CLASS_BE, 4);
+  q->dispatch_start  = 90;
+  q->slice_start     = 100;
+  q->allocated_slice = 100;
+  jiffies_t unacc    = 0;
+  EXPECT_EQ(b.cfqd->cfq_cfqq_slice_usage(q, 150, &unacc), 50);
+  EXPECT_EQ(unacc, 10) << "time between dispatch_start and slice_start is unaccounted";
+  EXPECT_EQ(b.cfqd->cfq_cfqq_slice_usage(q, 230, &unacc), 100) << "capped at allocated_slice";
+  EXPECT_EQ(unacc, 30 + 10);
+  q->slice_start = 0; // never started: max(now - dispatch_start, 1)
+  EXPECT_EQ(b.cfqd->cfq_cfqq_slice_usage(q, 90, &unacc), 1);
+}
+
+TEST(CfqServiceTree, RbKeyOffsetE4)
+{
+  // E.4: rb_key = now + (nr_cfqq - 1) * (prio_slice(1, 0) - prio_slice(sync, prio)) - slice_resid,
+  // where nr_cfqq counts the group's queues already placed (incremented after placement).
+  Bench b;
+  Queue* a = b.queue(CLASS_BE, 7);
+  Queue* c = b.queue(CLASS_BE, 0);
+  b.insert(a, 0, 1000);
+  EXPECT_EQ(a->rb_key, 1000 - (180 - 40)) << "first queue of the group: (0 - 1) * (180 - 40)";
+  b.insert(c, 1 << 20, 1000);
+  EXPECT_EQ(c->rb_key, 1000) << "level 0: the difference is 0";
+  Queue* as = b.queue(CLASS_BE, 4, false);
+  b.insert(as, 1 << 22, 1000, false);
+  EXPECT_EQ(as->rb_key, 1000 + (2 - 1) * (180 - 40)) << "an async level-4 queue uses 180 - 40 (async slice)";
+  a->slice_resid = 30;
+  b.cfqd->cfq_resort_rr_list(a, 2000);
+  EXPECT_EQ(a->rb_key, 2000 + (3 - 1) * (180 - 40) - 30) << "re-placed with 3 queues, minus the residual slice";
+  EXPECT_EQ(a->slice_resid, 0) << "slice_resid is consumed";
+}
+
+TEST(CfqServiceTree, IdleClassGoesIdleDelayBehind)
+{
+  Bench b;
+  Queue* i1 = b.queue(CLASS_IDLE, 7);
+  Queue* i2 = b.queue(CLASS_IDLE, 7);
+  b.insert(i1, 0, 50);
+  b.insert(i2, 1 << 20, 60);
+  EXPECT_EQ(i1->rb_key, 50 + 200) << "E.4: empty idle tree -> now + CFQ_IDLE_DELAY";
+  EXPECT_EQ(i2->rb_key, 250 + 200) << "E.4: rightmost + CFQ_IDLE_DELAY";
+}
+
+TEST(CfqServiceTree, GroupReaddedBehindRightmostF)
+{
+  Bench b;
+  Group* g1 = b.cfqd->alloc_group(1, 500);
+  Group* g2 = b.cfqd->alloc_group(2, 500);
+  b.insert(b.queue(CLASS_BE, 4, true, g1), 0, 0);
+  EXPECT_EQ(g1->vdisktime, 0u) << "empty group tree: min_vdisktime";
+  g1->vdisktime = 5000; // as if charged (off tree in the kernel; order only matters here)
+  b.insert(b.queue(CLASS_BE, 4, true, g2), 1 << 20, 0);
+  EXPECT_EQ(g2->vdisktime, 5000u + 200) << "F: rightmost vdisktime + CFQ_IDLE_DELAY, unscaled";
+  EXPECT_EQ(b.cfqd->group_tree().total_weight, 1000u);
+}
+
+TEST(CfqChooseReq, CasesE7)
+{
+  Bench b;
+  Queue* q            = b.queue(CLASS_BE, 4);
+  const uint64_t last = 100000;
+  Rq* fwd_near        = b.rq(q, last + 100);
+  Rq* fwd_far         = b.rq(q, last + 1000);
+  Rq* back_near       = b.rq(q, last - 60);    // cost 120 with penalty 2
+  Rq* back_wrap       = b.rq(q, last - 40000); // beyond back_seek_max*2 = 32768 sectors
+  Rq* async_rq        = b.rq(q, last, false);
+  EXPECT_EQ(b.cfqd->cfq_choose_req(async_rq, fwd_far, last), fwd_far) << "1: sync beats async";
+  EXPECT_EQ(b.cfqd->cfq_choose_req(fwd_far, fwd_near, last), fwd_near) << "2: shorter forward distance";
+  EXPECT_EQ(b.cfqd->cfq_choose_req(back_near, fwd_near, last), fwd_near) << "3: 60 back costs 120 > 100";
+  Rq* fwd_130 = b.rq(q, last + 130);
+  EXPECT_EQ(b.cfqd->cfq_choose_req(back_near, fwd_130, last), back_near) << "3: 120 < 130";
+  EXPECT_EQ(b.cfqd->cfq_choose_req(back_wrap, fwd_far, last), fwd_far) << "4: a wrapped request loses";
+  Rq* back_50 = b.rq(q, last - 50); // cost 100, ties with fwd_near
+  EXPECT_EQ(b.cfqd->cfq_choose_req(back_50, fwd_near, last), fwd_near) << "5: ties go to the higher sector";
+  Rq* wrap2 = b.rq(q, last - 50000);
+  EXPECT_EQ(b.cfqd->cfq_choose_req(back_wrap, wrap2, last), wrap2) << "6: both wrap -> lower sector";
+  Rq* prio   = b.rq(q, last + 5000);
+  prio->prio = true;
+  EXPECT_EQ(b.cfqd->cfq_choose_req(fwd_near, prio, last), prio) << "1: REQ_PRIO beats non-prio";
+}
+
+// Dispatch one request of @q's and complete it at @done (depth-1 device).
+static Rq* serve(Bench& b, jiffies_t now, jiffies_t done)
+{
+  Rq* r = b.cfqd->cfq_dispatch_requests(now);
+  if (!r) return nullptr;
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, done);
+  return r;
+}
+
+TEST(CfqPreempt, RulesInOrderE10)
+{
+  Bench b;
+  Queue* be  = b.queue(CLASS_BE, 4);
+  Queue* rt  = b.queue(CLASS_RT, 4);
+  Queue* idl = b.queue(CLASS_IDLE, 7);
+  Queue* as  = b.queue(CLASS_BE, 4, false);
+  Rq* probe  = b.rq(be, 0);
+  EXPECT_FALSE(b.cfqd->cfq_should_preempt(be, probe, 0)) << "1: no active queue";
+  b.insert(be, 0, 0);
+  b.insert(be, 8, 0);
+  ASSERT_EQ(serve(b, 0, 1)->q, be);
+  ASSERT_EQ(b.cfqd->active_queue(), be);
+  EXPECT_FALSE(b.cfqd->cfq_should_preempt(idl, b.rq(idl, 0), 1)) << "2: an idle-class queue never preempts";
+  EXPECT_TRUE(b.cfqd->cfq_should_preempt(rt, b.rq(rt, 1 << 30), 1)) << "10: RT preempts BE in the same group";
+  Group* g     = b.cfqd->alloc_group(1, 500);
+  Queue* other = b.queue(CLASS_RT, 0, true, g);
+  EXPECT_FALSE(b.cfqd->cfq_should_preempt(other, b.rq(other, 1 << 30), 1)) << "6: different groups -> no (before 10)";
+  EXPECT_FALSE(b.cfqd->cfq_should_preempt(as, b.rq(as, 1 << 30, false), 1)) << "14: async BE vs sync BE, far away";
+  Queue* be2 = b.queue(CLASS_BE, 4);
+  EXPECT_TRUE(b.cfqd->cfq_should_preempt(be2, b.rq(be2, 1 << 30), 1000)) << "7: the active slice is used";
+}
+
+TEST(CfqPreempt, RtActiveIsNotPreemptedByBeButIdleActiveIs)
+{
+  Bench b;
+  Queue* rt = b.queue(CLASS_RT, 4);
+  Queue* be = b.queue(CLASS_BE, 0);
+  b.insert(rt, 0, 0);
+  b.insert(rt, 8, 0);
+  serve(b, 0, 1);
+  EXPECT_FALSE(b.cfqd->cfq_should_preempt(be, b.rq(be, 16), 1)) << "4: A is RT and N is not";
+  Bench c;
+  Queue* idl = c.queue(CLASS_IDLE, 7);
+  Queue* be2 = c.queue(CLASS_BE, 7);
+  c.insert(idl, 0, 0);
+  c.insert(idl, 8, 0);
+  ASSERT_EQ(c.cfqd->cfq_dispatch_requests(0)->q, idl);
+  EXPECT_TRUE(c.cfqd->cfq_should_preempt(be2, c.rq(be2, 1 << 30), 0)) << "3: A is idle class";
+  Queue* as = c.queue(CLASS_BE, 4, false);
+  Bench d;
+  Queue* a_async = d.queue(CLASS_BE, 4, false);
+  Queue* n_sync  = d.queue(CLASS_BE, 7);
+  d.insert(a_async, 0, 0, false);
+  d.insert(a_async, 8, 0, false);
+  ASSERT_EQ(d.cfqd->cfq_dispatch_requests(0)->q, a_async);
+  EXPECT_TRUE(d.cfqd->cfq_should_preempt(n_sync, d.rq(n_sync, 1 << 30), 0)) << "5: sync rq, async active";
+  (void)as;
+}
+
+TEST(CfqSlice, SliceStartsAtFirstCompletionAndIdlesE9)
+{
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 0);
+  b.insert(q, 0, 10);
+  Rq* r = b.cfqd->cfq_dispatch_requests(10);
+  ASSERT_EQ(r->q, q);
+  EXPECT_TRUE(q->slice_new);
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 15);
+  EXPECT_FALSE(q->slice_new);
+  EXPECT_EQ(q->slice_start, 15) << "E.3: the slice starts when the first request completes";
+  EXPECT_EQ(q->slice_end, 15 + 180) << "level 0, one busy queue: no low_latency scaling";
+  EXPECT_TRUE(b.cfqd->timer_pending()) << "E.9: sync, empty -> arm the idle timer";
+  EXPECT_EQ(b.cfqd->timer_expires(), 15 + 8) << "E.8: slice_idle";
+  b.cfqd->cfq_idle_slice_timer(23);
+  EXPECT_EQ(b.cfqd->active_queue(), nullptr) << "E.9: timer with nothing queued -> expire";
+  EXPECT_FALSE(q->on_rr) << "E.11: an empty queue leaves its tree";
+}
+
+TEST(CfqSlice, LowLatencyScalesSlicesE3)
+{
+  Bench b;
+  std::vector<Queue*> qs;
+  for (int i = 0; i < 8; ++i) {
+    qs.push_back(b.queue(CLASS_BE, 0));
+    b.insert(qs.back(), uint64_t(i) << 24, 0);
+  }
+  // busy_queues_avg ramps (3*max + min + 2)/4 from 0 with 8 busy: 6, 8
+  EXPECT_EQ(b.cfqd->cfq_group_get_avg_queues(b.cfqd->root_group(), false), 6u);
+  // iq = 8 now: expect = 100*8 = 800 > group_slice 300 -> 180*300/800 = 67, low = min(180, 16*180/100=28)
+  EXPECT_EQ(b.cfqd->cfq_scaled_cfqq_slice(qs[0]), 67);
+}
+
+TEST(CfqSelect, RtServedBeforeBeAndIdleLastE5)
+{
+  Bench b;
+  Queue* idl = b.queue(CLASS_IDLE, 7);
+  Queue* be  = b.queue(CLASS_BE, 0);
+  Queue* rt  = b.queue(CLASS_RT, 7);
+  b.insert(idl, 0, 0);
+  b.insert(be, 1 << 20, 0);
+  b.insert(rt, 1 << 22, 0);
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(0)->q, rt);
+}
+
+TEST(CfqSelect, GroupWithLowerVdisktimeFirstE5)
+{
+  Bench b;
+  Group* g1 = b.cfqd->alloc_group(1, 1000);
+  Group* g2 = b.cfqd->alloc_group(2, 500);
+  Queue* q1 = b.queue(CLASS_BE, 4, true, g1);
+  Queue* q2 = b.queue(CLASS_BE, 4, true, g2);
+  b.insert(q1, 0, 0);
+  b.insert(q2, 1 << 20, 0); // g2 at vdisktime 0 + 200
+  Rq* r = b.cfqd->cfq_dispatch_requests(0);
+  ASSERT_EQ(r->q, q1);
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 10);
+  // the slice: group_slice 300*1000/1500 = 200 >= expect 100 -> 100 jiffies
+  EXPECT_EQ(q1->allocated_slice, 100);
+  b.cfqd->cfq_idle_slice_timer(18); // empty after its idle window -> expire, charged 8 jiffies
+  EXPECT_EQ(g1->vdisktime, (8u << 12) * 500 / 1000);
+}
+
+TEST(CfqIdle, SlowThinkerLosesIdleWindowE8)
+{
+  Bench b;
+  Queue* q      = b.queue(CLASS_BE, 4);
+  jiffies_t now = 0;
+  for (int i = 0; i < 6; ++i) { // think time 20 jiffies > slice_idle 8
+    b.insert(q, uint64_t(i) * 8, now);
+    Rq* r = b.cfqd->cfq_dispatch_requests(now);
+    ASSERT_NE(r, nullptr);
+    b.cfqd->cfq_activate_request(r);
+    b.cfqd->cfq_completed_request(r, now + 1);
+    b.cfqd->cfq_idle_slice_timer(now + 100);
+    now += 21;
+  }
+  EXPECT_FALSE(q->idle_window) << "E.8: valid samples with mean > slice_idle turn idling off";
+}
+
+TEST(CfqIdle, SeekyQueueLosesIdleWindowE8)
+{
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 4);
+  for (int i = 0; i < 6; ++i)
+    b.insert(q, uint64_t(i) * 100000, 0); // 6 seeks > 800 sectors; queued >= 4 marks deep first
+  EXPECT_TRUE(q->deep);
+  EXPECT_TRUE(q->idle_window) << "deep seeky queues keep idling";
+  Bench c;
+  Queue* s = c.queue(CLASS_BE, 4);
+  for (int i = 0; i < 6; ++i) {
+    c.insert(s, uint64_t(i) * 100000, i);
+    serve(c, i, i);
+  }
+  EXPECT_FALSE(s->idle_window) << "E.8: seeky (popcount > 4) and not deep";
+}
+
+TEST(CfqDispatch, AsyncBudgetExpiresQueueWhenOthersBusyE3)
+{
+  Bench b;
+  Queue* as  = b.queue(CLASS_BE, 4, false);
+  Queue* as2 = b.queue(CLASS_BE, 4, false);
+  for (int i = 0; i < 40; ++i)
+    b.insert(as, uint64_t(i) * 8, 0, false);
+  b.insert(as2, 1 << 30, 0, false);
+  int n         = 0;
+  jiffies_t now = 1000; // low_latency's async ramp: depth = (now - last_delayed_sync)/slice_sync
+  while (Rq* r = b.cfqd->cfq_dispatch_requests(now)) {
+    if (r->q != as) break;
+    b.cfqd->cfq_activate_request(r);
+    b.cfqd->cfq_completed_request(r, now);
+    ++n;
+  }
+  EXPECT_EQ(n, 2 * 2 * (8 - 4)) << "E.3: 2*slice_async_rq*(8-p) requests, then expire";
+}
+
+TEST(CfqKernelHooks, FreeingTheActiveQueueExpiresItE14)
+{
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 4);
+  b.insert(q, 0, 0);
+  serve(b, 0, 2);
+  ASSERT_EQ(b.cfqd->active_queue(), q);
+  ASSERT_TRUE(b.cfqd->timer_pending()) << "idling on the emptied queue";
+  b.cfqd->free_queue(q, 3); // cfq_put_queue reached ref 0 (the task exited)
+  EXPECT_EQ(b.cfqd->active_queue(), nullptr) << "E.14: cfq_put_queue expires the active queue";
+  EXPECT_FALSE(b.cfqd->timer_pending()) << "E.11: the idle timer is stopped";
+  EXPECT_EQ(b.cfqd->busy_queues(), 0u);
+  EXPECT_EQ(b.cfqd->root_group()->nr_cfqq, 0u) << "F: the group leaves the tree with its last queue";
+}
+
+TEST(CfqWaitBusy, LoneQueueOfAGroupKeepsTheGroupBackloggedE9)
+{
+  Bench b;
+  Group* g  = b.cfqd->alloc_group(1, 500);
+  Queue* q  = b.queue(CLASS_BE, 4, true, g);
+  Queue* q2 = b.queue(CLASS_BE, 4, true, b.cfqd->root_group());
+  b.insert(q, 0, 0);
+  b.insert(q2, 1 << 30, 0);
+  Rq* r = b.cfqd->cfq_dispatch_requests(0);
+  ASSERT_EQ(r->q, q) << "group 1 is first on the group tree (the root group re-added behind it)";
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 1); // slice 1..101
+  b.insert(q, 8, 1);
+  r = b.cfqd->cfq_dispatch_requests(1);
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 101); // the slice is used and the queue is empty
+  EXPECT_TRUE(q->wait_busy) << "E.9: alone in its group, slice used -> wait busy";
+  EXPECT_EQ(q->slice_end, 101 + 8) << "slice_end extended by slice_idle";
+  EXPECT_EQ(b.cfqd->active_queue(), q);
+  b.insert(q, 16, 102); // the reader's next request arrives: expire with the request queued
+  r = b.cfqd->cfq_dispatch_requests(102);
+  EXPECT_TRUE(q->on_rr) << "the queue (and so its group) stays on the tree";
+  EXPECT_EQ(r->q, q2) << "the root group's turn";
+}
