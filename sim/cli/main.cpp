@@ -26,6 +26,9 @@ usage:
       the tasks involved, with times, object ids and the step that broke the invariant
   iosim validate CONFIG [--set KEY=VALUE]...
       parse and check the config only; print it normalised (every default filled in)
+  iosim import fio JOBFILE [--out CONFIG] [--device-model hdd|ssd|null]
+      translate a fio job file into a config (stdout or CONFIG); options iosim does not
+      model are named in a warning on stderr (docs/workloads.md)
   iosim --help | --version
 
 --set takes dotted keys with array indices as numbers (tasks.0.ioprio.level=3); the value is
@@ -110,7 +113,8 @@ static int dispatch(int argc, char** argv)
     po::variables_map vm = parse(args, o, "report", "REPORT");
     return cmd_explain(vm["report"].as<std::string>(), vm["violation"].as<long>());
   }
-  return usage_error("unknown command '" + cmd + "'; expected run, validate or explain");
+  if (cmd == "import") return cmd_import(args);
+  return usage_error("unknown command '" + cmd + "'; expected run, validate, import or explain");
 }
 
 int main(int argc, char** argv)
