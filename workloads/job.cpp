@@ -36,7 +36,7 @@ uint64_t JobGenerator::pick_bs(RandomStream& rng, bool write) const
     uint64_t lo = job_.bsrange[d][0], steps = job_.bsrange[d][1] / lo;
     return lo * (1 + rng.below(steps));
   }
-  return write ? job_.bs_write : job_.bs;
+  return write && job_.bs_write ? job_.bs_write : job_.bs;
 }
 
 // cmdprio rules of the I/O's direction that apply to its size (bs 0 = any): one draw; the

@@ -79,7 +79,7 @@ struct JobSpec {
   uint64_t runtime_ms   = 0; // stop after this long (0 = until duration_ms)
   uint64_t start_ms     = 0; // startdelay
   // fio-derived extensions (docs/workloads.md). Index 0 = reads, 1 = writes.
-  uint64_t bs_write      = 4096;             // block size of writes (fio bs=r,w)
+  uint64_t bs_write      = 0;                // block size of writes (fio bs=r,w); 0: bs
   uint64_t bsrange[2][2] = {{0, 0}, {0, 0}}; // [dir][lo, hi]; lo = 0: no range (fio bsrange)
   std::vector<BsShare> bssplit[2];           // empty: bs/bsrange; else the split (percents sum to 100)
   uint64_t rate_bps[2]      = {0, 0};        // per-direction bandwidth cap, bytes/s (fio rate)

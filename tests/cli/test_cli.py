@@ -24,7 +24,8 @@ class Help(unittest.TestCase):
         self.assertIn("iosim run CONFIG", p.stdout)
         self.assertIn("iosim validate CONFIG", p.stdout)
         self.assertIn("iosim explain REPORT", p.stdout)
-        for later in ("sweep", "merge", "import"):
+        self.assertIn("iosim import fio JOBFILE", p.stdout)
+        for later in ("sweep", "merge"):
             self.assertNotIn(f"iosim {later}", p.stdout, "commands appear in --help only once they exist")
 
     def test_simgrid_never_sees_user_flags(self):
