@@ -101,20 +101,13 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
   std::string line;
   int lineno = 0, skipped = 0, lost_merges = 0;
   std::vector<RawRecord> raw;
-  std::vector<bool> dead;                     // Q mode: bios that merged into another request
-  std::vector<std::string> keys;
-  std::map<std::string, uint32_t> key_index;
+  std::vector<bool> dead; // Q mode: bios that merged into another request
+  KeyTable keys;
   std::map<uint64_t, std::pair<uint64_t, std::string>> owner; // D mode: sector -> (pid, comm) of its I/Q
   std::map<uint64_t, size_t> by_end, by_start;                // Q mode: open requests by end / start sector
   std::string dev = opt.blk_dev;
   bool q_mode     = opt.blk_event == "Q";
-  auto key_of     = [&](const std::string& comm, uint64_t pid) {
-    std::string k = task_key(comm, pid);
-    auto it       = key_index.find(k);
-    if (it != key_index.end()) return it->second;
-    keys.push_back(k);
-    return key_index[k] = uint32_t(keys.size() - 1);
-  };
+  auto key_of     = [&](const std::string& comm, uint64_t pid) { return keys.of(task_key(comm, pid)); };
   while (std::getline(in, line)) {
     ++lineno;
     Event e;
@@ -139,15 +132,16 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
     if (dev.empty()) dev = e.dev;
     if (e.dev != dev) {
       if (!opt.blk_dev.empty()) continue;
-      fail_line(path, lineno, "requests on devices " + dev + " and " + e.dev +
-                                  ": choose one with the workload's \"dev\" (e.g. \"dev\": \"" + dev + "\")");
+      fail_line(path, lineno,
+                "requests on devices " + dev + " and " + e.dev +
+                    ": choose one with the workload's \"dev\" (e.g. \"dev\": \"" + dev + "\")");
     }
     if (e.nsect == 0) fail_line(path, lineno, "a data request of 0 sectors");
     uint64_t off = e.sector * 512, bytes = e.nsect * 512;
     if (off + bytes > opt.capacity || bytes > UINT32_MAX)
-      fail_line(path, lineno, "request at byte " + std::to_string(off) + " + " + std::to_string(bytes) +
-                                  " is beyond the device (" + std::to_string(opt.capacity) +
-                                  " bytes): give the device a larger capacity");
+      fail_line(path, lineno,
+                "request at byte " + std::to_string(off) + " + " + std::to_string(bytes) + " is beyond the device (" +
+                    std::to_string(opt.capacity) + " bytes): give the device a larger capacity");
     bool write = e.rwbs.find('W') != std::string::npos;
     bool sync  = !write || e.rwbs.find('S') != std::string::npos;
     if (!q_mode) {
@@ -157,7 +151,7 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
         owner.erase(e.sector + e.nsect);
       }
       if (e.action != "D") continue;
-      auto it = owner.find(e.sector);
+      auto it    = owner.find(e.sector);
       uint32_t k = it != owner.end() ? key_of(it->second.second, it->second.first) : key_of(e.comm, e.pid);
       if (it != owner.end()) owner.erase(it);
       raw.push_back({e.ns, off, uint32_t(bytes), write, sync, k});
@@ -177,7 +171,7 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
     size_t bio = self->second;
     by_start.erase(self);
     by_end.erase(e.sector + e.nsect);
-    dead[bio] = true;
+    dead[bio]   = true;
     auto target = e.action == "M" ? by_end.find(e.sector) : by_start.find(e.sector + e.nsect);
     if (target == (e.action == "M" ? by_end.end() : by_start.end())) {
       ++lost_merges;
@@ -190,7 +184,7 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
       by_end[e.sector + e.nsect] = r;
     } else {
       by_start.erase(target);
-      raw[r].offset    = off;
+      raw[r].offset      = off;
       by_start[e.sector] = r;
     }
   }
@@ -200,7 +194,7 @@ TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
       if (!dead[i]) live.push_back(raw[i]);
     raw.swap(live);
   }
-  TraceImport out = finish_trace(raw, keys, 1, opt);
+  TraceImport out = finish_trace(raw, keys.keys, 1, opt);
   if (skipped)
     out.warnings.push_back(path + ": " + std::to_string(skipped) + " " + opt.blk_event +
                            " events without data (flush, discard or no sectors) were skipped");

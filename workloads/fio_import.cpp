@@ -87,8 +87,8 @@ json cmdprio_json(const FioValues& v, const std::string& file, int line)
         };
         if (f.size() != 2 && f.size() != 4 && f.size() != 5)
           bad("expected BS/PERCENT or BS/PERCENT/CLASS/LEVEL[/HINT]");
-        auto bs  = parse_size(f[0], v.kb_base);
-        auto pc  = parse_uint(f[1]);
+        auto bs = parse_size(f[0], v.kb_base);
+        auto pc = parse_uint(f[1]);
         if (!bs || bs->percent || !pc || *pc > 100) bad("expected a size and a percentage 0..100");
         int cls = v.cmdprio_class[d], lvl = v.cmdprio_level[d];
         if (f.size() >= 4) {
@@ -123,8 +123,7 @@ struct Layout {
 
 } // namespace
 
-FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& devices,
-                     const std::string& default_device)
+FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& devices, const std::string& default_device)
 {
   std::vector<Job> jobs = parse_jobfile(path);
   FioImport out;
@@ -136,7 +135,7 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
   std::vector<std::string> cmdprio_lines;
   uint64_t group_start = 0, max_end = 0; // run length estimate: a stonewall starts a new group
   for (const Job& job : jobs) {
-    FioValues v = apply_options(job, path, warn);
+    FioValues v    = apply_options(job, path, warn);
     std::string at = path + ":" + std::to_string(job.line);
     auto fail      = [&](const std::string& what) { throw InputError(at + ": job [" + job.name + "]: " + what); };
     // filename -> device
@@ -154,8 +153,10 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
     for (const auto& d : devices)
       if (d.name == dev) ds = &d;
     if (!ds) fail("device \"" + dev + "\" is not a device of the config");
-    uint64_t cap  = ds->capacity_bytes;
-    auto resolve  = [&](const FioSize& s, uint64_t whole) { return s.percent ? whole * std::min<uint64_t>(s.value, 100) / 100 : s.value; };
+    uint64_t cap = ds->capacity_bytes;
+    auto resolve = [&](const FioSize& s, uint64_t whole) {
+      return s.percent ? whole * std::min<uint64_t>(s.value, 100) / 100 : s.value;
+    };
     uint64_t off  = resolve(v.offset, cap);
     uint64_t size = v.has_size ? resolve(v.size, cap) : 0;
     if (!block_dev) {
@@ -170,13 +171,15 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
       }
       off += lay.base[fname];
     }
-    if (off >= cap) fail("offset " + std::to_string(off) + " is beyond device \"" + dev + "\" (" + std::to_string(cap) + " bytes)");
+    if (off >= cap)
+      fail("offset " + std::to_string(off) + " is beyond device \"" + dev + "\" (" + std::to_string(cap) + " bytes)");
     if (!size) size = cap - off;
     if (size > cap - off)
       fail("size " + std::to_string(size) + " at offset " + std::to_string(off) + " does not fit device \"" + dev +
            "\" (" + std::to_string(cap) + " bytes)");
     for (int d = 0; d < 2; ++d)
-      if (v.bs[d] == 0 || v.bs[d] % 512) fail("block size " + std::to_string(v.bs[d]) + " is not a positive multiple of 512");
+      if (v.bs[d] == 0 || v.bs[d] % 512)
+        fail("block size " + std::to_string(v.bs[d]) + " is not a positive multiple of 512");
     if (v.rw_modifier) warn.add(at + ": the rw=...:N offset modifier is not modelled (ignored)");
     // ioengine: sync engines issue one I/O at a time whatever iodepth says; libaio without
     // O_DIRECT completes inside io_submit (the kernel of the era had no async buffered I/O).
@@ -206,7 +209,8 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
     if (cls == 3) ioprio = {{"class", "idle"}};
     std::string cgroup = "root";
     if (!v.cgroup.empty()) {
-      if (!valid_name(v.cgroup)) fail("cgroup \"" + v.cgroup + "\" is not a cgroup name iosim accepts (1-64 letters, digits, _ - + @ :)");
+      if (!valid_name(v.cgroup))
+        fail("cgroup \"" + v.cgroup + "\" is not a cgroup name iosim accepts (1-64 letters, digits, _ - + @ :)");
       cgroup = v.cgroup;
       int w  = v.cgroup_weight ? v.cgroup_weight : 500;
       if (weights.count(cgroup) && weights[cgroup] != w)
@@ -216,28 +220,29 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
     } else if (v.cgroup_weight) {
       warn.add(at + ": cgroup_weight without cgroup is ignored");
     }
-    std::string name = task_name(job.name, used);
+    std::string name    = task_name(job.name, used);
     uint64_t runtime_ms = (v.runtime_us + 999) / 1000;
-    json jj = {{"device", dev},
-               {"rw", v.rw},
-               {"rwmixread", v.rwmixread},
-               {"bs", v.bs[0]},
-               {"bs_write", v.bs[1]},
-               {"direct", v.direct},
-               {"sync", v.sync},
-               {"iodepth", depth},
-               {"thinktime_us", v.thinktime_us},
-               {"thinktime_blocks", v.thinktime_blocks},
-               {"rate_bps", {{"read", v.rate[0]}, {"write", v.rate[1]}}},
-               {"rate_iops", {{"read", v.rate_iops[0]}, {"write", v.rate_iops[1]}}},
-               {"offset", off},
-               {"size", size},
-               {"io_limit", v.time_based ? 0 : (v.io_size ? v.io_size : size)},
-               {"runtime_ms", runtime_ms},
-               {"start_ms", v.startdelay_us / 1000}};
+    json jj             = {{"device", dev},
+                           {"rw", v.rw},
+                           {"rwmixread", v.rwmixread},
+                           {"bs", v.bs[0]},
+                           {"bs_write", v.bs[1]},
+                           {"direct", v.direct},
+                           {"sync", v.sync},
+                           {"iodepth", depth},
+                           {"thinktime_us", v.thinktime_us},
+                           {"thinktime_blocks", v.thinktime_blocks},
+                           {"rate_bps", {{"read", v.rate[0]}, {"write", v.rate[1]}}},
+                           {"rate_iops", {{"read", v.rate_iops[0]}, {"write", v.rate_iops[1]}}},
+                           {"offset", off},
+                           {"size", size},
+                           {"io_limit", v.time_based ? 0 : (v.io_size ? v.io_size : size)},
+                           {"runtime_ms", runtime_ms},
+                           {"start_ms", v.startdelay_us / 1000}};
     if (v.bsrange[0][0] || v.bsrange[1][0])
-      jj["bsrange"] = {{"read", {v.bsrange[0][0] ? v.bsrange[0][0] : v.bs[0], v.bsrange[0][0] ? v.bsrange[0][1] : v.bs[0]}},
-                       {"write", {v.bsrange[1][0] ? v.bsrange[1][0] : v.bs[1], v.bsrange[1][0] ? v.bsrange[1][1] : v.bs[1]}}};
+      jj["bsrange"] = {
+          {"read", {v.bsrange[0][0] ? v.bsrange[0][0] : v.bs[0], v.bsrange[0][0] ? v.bsrange[0][1] : v.bs[0]}},
+          {"write", {v.bsrange[1][0] ? v.bsrange[1][0] : v.bs[1], v.bsrange[1][0] ? v.bsrange[1][1] : v.bs[1]}}};
     if (!v.bssplit[0].empty() || !v.bssplit[1].empty())
       jj["bssplit"] = {{"read", bssplit_json(v.bssplit[0])}, {"write", bssplit_json(v.bssplit[1])}};
     if (has_cmdprio) jj["cmdprio"] = cmdprio_json(v, path, v.cmdprio_line);

@@ -23,18 +23,20 @@ TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
   int lineno = 0, version = 0, skipped = 0;
   uint64_t clock_us = 0; // v2: the time the wait actions add up to
   std::vector<RawRecord> raw;
-  std::vector<std::string> keys;
-  std::map<std::string, uint32_t> key_index;
+  KeyTable keys;
   while (std::getline(in, line)) {
     ++lineno;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (!version) {
-      if (line == "fio version 2 iolog") version = 2;
-      else if (line == "fio version 3 iolog") version = 3;
+      if (line == "fio version 2 iolog")
+        version = 2;
+      else if (line == "fio version 3 iolog")
+        version = 3;
       else
-        fail_line(path, lineno, "expected the header \"fio version 2 iolog\" or \"fio version 3 iolog\" "
-                                "(iolog v1 is not supported)");
+        fail_line(path, lineno,
+                  "expected the header \"fio version 2 iolog\" or \"fio version 3 iolog\" "
+                  "(iolog v1 is not supported)");
       continue;
     }
     std::istringstream ls(line);
@@ -48,7 +50,9 @@ TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
       if (!parse_u64(t[0], ts)) fail_line(path, lineno, "\"" + t[0] + "\" is not a timestamp (microseconds)");
       i = 1;
     }
-    if (t.size() < i + 2) fail_line(path, lineno, "truncated line (expected " + std::string(version == 3 ? "TIMESTAMP " : "") + "FILENAME ACTION ...)");
+    if (t.size() < i + 2)
+      fail_line(path, lineno,
+                "truncated line (expected " + std::string(version == 3 ? "TIMESTAMP " : "") + "FILENAME ACTION ...)");
     const std::string& file = t[i];
     const std::string& act  = t[i + 1];
     size_t args             = t.size() - i - 2;
@@ -67,30 +71,26 @@ TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
       continue;
     }
     if (act != "read" && act != "write")
-      fail_line(path, lineno, "unknown action \"" + act + "\" (expected add, open, close, read, write, sync, datasync, trim" +
-                                  (version == 2 ? ", wait)" : ")"));
+      fail_line(path, lineno,
+                "unknown action \"" + act + "\" (expected add, open, close, read, write, sync, datasync, trim" +
+                    (version == 2 ? ", wait)" : ")"));
     uint64_t off, len;
     if (args != 2) fail_line(path, lineno, act + " needs OFFSET LENGTH");
     if (!parse_u64(t[i + 2], off)) fail_line(path, lineno, "offset \"" + t[i + 2] + "\" is not a byte offset");
     if (!parse_u64(t[i + 3], len) || len == 0 || len > UINT32_MAX)
       fail_line(path, lineno, "length \"" + t[i + 3] + "\" is not a positive byte count");
     if (off + len > opt.capacity || off + len < off)
-      fail_line(path, lineno, "request at byte " + t[i + 2] + " + " + t[i + 3] + " is beyond the device (" +
-                                  std::to_string(opt.capacity) + " bytes)");
+      fail_line(path, lineno,
+                "request at byte " + t[i + 2] + " + " + t[i + 3] + " is beyond the device (" +
+                    std::to_string(opt.capacity) + " bytes)");
     std::string key = opt.iolog_per_file ? file : "iolog";
-    auto it         = key_index.find(key);
-    uint32_t k;
-    if (it == key_index.end()) {
-      keys.push_back(key);
-      k = key_index[key] = uint32_t(keys.size() - 1);
-    } else {
-      k = it->second;
-    }
-    bool write = act == "write";
+    uint32_t k      = keys.of(key);
+    bool write      = act == "write";
     raw.push_back({ts, off, uint32_t(len), write, !write || opt.sync_writes, k});
   }
-  if (!version) fail_line(path, lineno, "empty iolog (expected the header \"fio version 2 iolog\" or \"fio version 3 iolog\")");
-  TraceImport out   = finish_trace(raw, keys, 1000, opt);
+  if (!version)
+    fail_line(path, lineno, "empty iolog (expected the header \"fio version 2 iolog\" or \"fio version 3 iolog\")");
+  TraceImport out   = finish_trace(raw, keys.keys, 1000, opt);
   out.iolog_version = version;
   if (skipped)
     out.warnings.push_back(path + ": " + std::to_string(skipped) +

@@ -72,9 +72,9 @@ std::vector<Job> parse_jobfile_text(const std::string& text, const std::string& 
       fail("environment variable substitution (${...}) is not supported by iosim; write the value");
     if (where == none) fail("option \"" + line + "\" outside of a [global] or [job] section");
     Option o;
-    o.line   = lineno;
-    auto eq  = line.find('=');
-    o.key    = trim(line.substr(0, eq));
+    o.line  = lineno;
+    auto eq = line.find('=');
+    o.key   = trim(line.substr(0, eq));
     if (eq != std::string::npos) {
       o.value     = trim(line.substr(eq + 1));
       o.has_value = true;

@@ -125,7 +125,7 @@ void opt_bssplit(const Ctx& c)
     std::vector<FioValues::Split> out;
     int sum = 0;
     for (const auto& e : split(list, ':')) {
-      auto slash = e.find('/');
+      auto slash  = e.find('/');
       uint64_t bs = size_value(c, e.substr(0, slash));
       int perc    = -1;
       if (slash != std::string::npos) perc = int_value(c, e.substr(slash + 1), 0, 100);
@@ -158,7 +158,8 @@ void opt_rate(const Ctx& c)
     if (parse_uint(s))
       c.warn.add(c.where() + ": rate=" + c.o.value +
                  " is read as bytes/s, as fio 3.33 reads a bare rate (older fio and some examples meant KiB/s: "
-                 "write " + c.o.value + "k for that)");
+                 "write " +
+                 c.o.value + "k for that)");
   });
 }
 
@@ -183,7 +184,8 @@ const std::vector<Row>& table()
       {"rw", "readwrite", opt_rw},
       {"rwmixread", nullptr, [](const Ctx& c) { c.v.rwmixread = int_value(c, value(c), 0, 100); }},
       {"rwmixwrite", nullptr, [](const Ctx& c) { c.v.rwmixread = 100 - int_value(c, value(c), 0, 100); }},
-      {"bs", "blocksize", [](const Ctx& c) { per_dir(c, [&](int d, const std::string& s) { c.v.bs[d] = size_value(c, s); }); }},
+      {"bs", "blocksize",
+       [](const Ctx& c) { per_dir(c, [&](int d, const std::string& s) { c.v.bs[d] = size_value(c, s); }); }},
       {"bsrange", "blocksize_range", opt_bsrange},
       {"bssplit", nullptr, opt_bssplit},
       {"size", nullptr,
@@ -193,7 +195,9 @@ const std::vector<Row>& table()
        }},
       {"io_size", "io_limit", [](const Ctx& c) { c.v.io_size = size_value(c, value(c)); }},
       {"offset", nullptr,
-       [](const Ctx& c) { c.v.offset = {size_value(c, value(c), true), parse_size(value(c), c.v.kb_base)->percent}; }},
+       [](const Ctx& c) {
+         c.v.offset = {size_value(c, value(c), true), parse_size(value(c), c.v.kb_base)->percent};
+       }},
       {"numjobs", nullptr, [](const Ctx& c) { c.v.numjobs = uint64_t(int_value(c, value(c), 1, 30000)); }},
       {"iodepth", nullptr,
        [](const Ctx& c) {
@@ -236,7 +240,8 @@ const std::vector<Row>& table()
          if (!t) c.fail("not a time (expected digits with an optional us/ms/s/m/h suffix; default unit us)");
          c.v.thinktime_us = *t;
        }},
-      {"thinktime_blocks", nullptr, [](const Ctx& c) { c.v.thinktime_blocks = uint64_t(int_value(c, value(c), 1, 1 << 30)); }},
+      {"thinktime_blocks", nullptr,
+       [](const Ctx& c) { c.v.thinktime_blocks = uint64_t(int_value(c, value(c), 1, 1 << 30)); }},
       {"rate", nullptr, opt_rate},
       {"rate_iops", nullptr,
        [](const Ctx& c) {
@@ -278,9 +283,8 @@ FioValues apply_options(const Job& job, const std::string& file, Warnings& warn)
   for (const auto& o : job.options)
     if (o.key == "kb_base") table()[0].parse(Ctx{file, o, v, warn});
   for (const auto& o : job.options) {
-    auto row = std::find_if(table().begin(), table().end(), [&](const Row& r) {
-      return o.key == r.name || (r.alias && o.key == r.alias);
-    });
+    auto row = std::find_if(table().begin(), table().end(),
+                            [&](const Row& r) { return o.key == r.name || (r.alias && o.key == r.alias); });
     if (row == table().end()) {
       warn.ignore(o.key, o.line);
       continue;

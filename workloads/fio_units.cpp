@@ -26,8 +26,8 @@ static std::optional<uint64_t> leading_number(const std::string& s, std::string&
   uint64_t n   = 0;
   for (; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])); ++i) {
     if (base == 10 && !std::isdigit(static_cast<unsigned char>(s[i]))) break;
-    uint64_t d = std::isdigit(static_cast<unsigned char>(s[i])) ? uint64_t(s[i] - '0')
-                                                                 : uint64_t(std::tolower(s[i]) - 'a' + 10);
+    uint64_t d =
+        std::isdigit(static_cast<unsigned char>(s[i])) ? uint64_t(s[i] - '0') : uint64_t(std::tolower(s[i]) - 'a' + 10);
     if (n > (UINT64_MAX - d) / uint64_t(base)) return std::nullopt;
     n = n * uint64_t(base) + d;
   }

@@ -25,6 +25,14 @@ bool parse_u64(const std::string& s, uint64_t& out)
   return true;
 }
 
+uint32_t KeyTable::of(const std::string& key)
+{
+  auto it = index.find(key);
+  if (it != index.end()) return it->second;
+  keys.push_back(key);
+  return index[key] = uint32_t(keys.size() - 1);
+}
+
 TraceImport finish_trace(std::vector<RawRecord>& raw, const std::vector<std::string>& keys, uint64_t tick_ns,
                          const TraceOptions& opt)
 {
@@ -55,8 +63,9 @@ TraceImport finish_trace(std::vector<RawRecord>& raw, const std::vector<std::str
     out.bytes += r.bytes;
   }
   // Tasks left without a request in the window create nothing.
-  out.tasks.erase(std::remove_if(out.tasks.begin(), out.tasks.end(), [](const TraceTask& t) { return t.records.empty(); }),
-                  out.tasks.end());
+  out.tasks.erase(
+      std::remove_if(out.tasks.begin(), out.tasks.end(), [](const TraceTask& t) { return t.records.empty(); }),
+      out.tasks.end());
   return out;
 }
 

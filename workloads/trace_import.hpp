@@ -5,6 +5,7 @@
 #include "sim/config/scenario.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,15 +13,15 @@ namespace iosim::trace
 {
 
 struct TraceOptions {
-  uint64_t capacity = 0;            // device size in bytes: a request beyond it is an error
-  uint64_t start_ns = 0;            // skip this much of the trace (from its first request)
-  uint64_t length_ns = 0;           // keep this much after start_ns (0 = to the end)
-  uint64_t scale_ppm = 1000000;     // time scale in millionths (2000000 = half speed)
-  std::string blk_event = "D";      // blkparse: a request per D event, or per Q event
-  std::string blk_dev;              // blkparse: "MAJ,MIN" of the requests to keep ("" = the only one)
-  std::string msr_tasks = "disk";   // msr: one task per host/disk ("disk"), per host, or "one"
-  bool sync_writes = true;          // msr, iolog: writes carry REQ_SYNC (no flags in the format)
-  bool iolog_per_file = false;      // iolog: one task per file name instead of one task
+  uint64_t capacity     = 0;       // device size in bytes: a request beyond it is an error
+  uint64_t start_ns     = 0;       // skip this much of the trace (from its first request)
+  uint64_t length_ns    = 0;       // keep this much after start_ns (0 = to the end)
+  uint64_t scale_ppm    = 1000000; // time scale in millionths (2000000 = half speed)
+  std::string blk_event = "D";     // blkparse: a request per D event, or per Q event
+  std::string blk_dev;             // blkparse: "MAJ,MIN" of the requests to keep ("" = the only one)
+  std::string msr_tasks = "disk";  // msr: one task per host/disk ("disk"), per host, or "one"
+  bool sync_writes      = true;    // msr, iolog: writes carry REQ_SYNC (no flags in the format)
+  bool iolog_per_file   = false;   // iolog: one task per file name instead of one task
 };
 
 struct TraceTask {
@@ -53,6 +54,13 @@ TraceImport finish_trace(std::vector<RawRecord>& raw, const std::vector<std::str
 TraceImport import_blkparse(const std::string& path, const TraceOptions& opt);
 TraceImport import_msr(const std::string& path, const TraceOptions& opt);
 TraceImport import_iolog(const std::string& path, const TraceOptions& opt);
+
+// Task keys in order of first appearance (the index is what RawRecord::task holds).
+struct KeyTable {
+  std::vector<std::string> keys;
+  std::map<std::string, uint32_t> index;
+  uint32_t of(const std::string& key);
+};
 
 // Shared line-level helpers: "FILE:LINE: what" errors and strict unsigned parsing.
 [[noreturn]] void fail_line(const std::string& path, int line, const std::string& what);

@@ -48,16 +48,18 @@ int cmd_import(const std::vector<std::string>& args)
     throw po::error(args.empty() ? "import: missing FORMAT (expected: iosim import fio JOBFILE)"
                                  : "import: unknown format '" + args[0] + "' (expected fio)");
   po::options_description o("import");
-  o.add_options()("out", po::value<std::string>(), "")("device-model", po::value<std::string>()->default_value("hdd"), "")(
-      "jobfile", po::value<std::string>(), "");
+  o.add_options()("out", po::value<std::string>(), "")("device-model", po::value<std::string>()->default_value("hdd"),
+                                                       "")("jobfile", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("jobfile", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end())).options(o).positional(pos).run(), vm);
+  po::store(
+      po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end())).options(o).positional(pos).run(),
+      vm);
   po::notify(vm);
   if (!vm.count("jobfile")) throw po::error("missing JOBFILE argument");
   std::string jobfile = vm["jobfile"].as<std::string>(), model = vm["device-model"].as<std::string>();
-  std::string out     = vm.count("out") ? vm["out"].as<std::string>() : "";
+  std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
   if (vm.count("out") && out.empty()) throw InputError("--out: empty path (omit --out to write the config to stdout)");
   struct stat sa, sb;
   if (!out.empty() && ::stat(out.c_str(), &sa) == 0 && ::stat(jobfile.c_str(), &sb) == 0 && sa.st_ino == sb.st_ino &&
@@ -70,11 +72,11 @@ int cmd_import(const std::vector<std::string>& args)
               {"devices", json::array()}};
   for (const auto& n : device_names(jobfile))
     cfg["devices"].push_back({{"name", n}, {"model", model}});
-  Scenario devs        = parse_config(cfg, "(devices of " + jobfile + ")");
-  fio::FioImport imp   = fio::import_fio(jobfile, devs.devices, devs.devices.front().name);
-  cfg["duration_ms"]   = std::max<uint64_t>(imp.duration_ms, 1);
-  cfg["cgroups"]       = imp.cgroups;
-  cfg["tasks"]         = imp.tasks;
+  Scenario devs      = parse_config(cfg, "(devices of " + jobfile + ")");
+  fio::FioImport imp = fio::import_fio(jobfile, devs.devices, devs.devices.front().name);
+  cfg["duration_ms"] = std::max<uint64_t>(imp.duration_ms, 1);
+  cfg["cgroups"]     = imp.cgroups;
+  cfg["tasks"]       = imp.tasks;
   parse_config(cfg, jobfile); // what is written must load (an importer bug would show here)
   for (const auto& w : imp.warnings)
     std::fprintf(stderr, "iosim: warning: %s\n", w.c_str());

@@ -17,11 +17,11 @@ void parse_generators(const JsonNode& root, Scenario& sc, json& norm)
   for (const auto& g : root.array("generators")) {
     g.expect_object();
     GeneratorSpec gs;
-    std::string type = g.get_enum("type", {"fork", "exit", "ioprio_set", "cgroup_move"});
-    gs.type          = type == "fork"         ? GeneratorType::fork
-                       : type == "exit"       ? GeneratorType::exit
-                       : type == "ioprio_set" ? GeneratorType::ioprio_set
-                                              : GeneratorType::cgroup_move;
+    std::string type              = g.get_enum("type", {"fork", "exit", "ioprio_set", "cgroup_move"});
+    gs.type                       = type == "fork"         ? GeneratorType::fork
+                                    : type == "exit"       ? GeneratorType::exit
+                                    : type == "ioprio_set" ? GeneratorType::ioprio_set
+                                                           : GeneratorType::cgroup_move;
     std::vector<std::string> keys = {"type", "tasks", "rate_hz", "from_ms", "to_ms", "max_events"};
     if (gs.type == GeneratorType::fork) keys.insert(keys.end(), {"clone_io", "lifetime_ms"});
     if (gs.type == GeneratorType::ioprio_set) keys.insert(keys.end(), {"ioprios", "by"});
@@ -40,7 +40,7 @@ void parse_generators(const JsonNode& root, Scenario& sc, json& norm)
       gs.tasks.push_back(t.value().get<std::string>());
       ntasks.push_back(gs.tasks.back());
     }
-    json ng = {{"type", type},       {"tasks", ntasks},   {"rate_hz", gs.rate_hz},
+    json ng = {{"type", type},          {"tasks", ntasks},   {"rate_hz", gs.rate_hz},
                {"from_ms", gs.from_ms}, {"to_ms", gs.to_ms}, {"max_events", gs.max_events}};
     if (gs.type == GeneratorType::fork) {
       gs.clone_io    = g.get_bool("clone_io", false);
@@ -53,7 +53,8 @@ void parse_generators(const JsonNode& root, Scenario& sc, json& norm)
       ng["lifetime_ms"] = gs.lifetime_ms;
     } else if (gs.type == GeneratorType::ioprio_set) {
       gs.by = g.get_string("by", "admin");
-      if (gs.by != "admin" && !known.count(gs.by)) g.fail("by", "\"" + gs.by + "\" is not a task instance (or \"admin\")");
+      if (gs.by != "admin" && !known.count(gs.by))
+        g.fail("by", "\"" + gs.by + "\" is not a task instance (or \"admin\")");
       ng["by"]      = gs.by;
       ng["ioprios"] = json::array();
       auto ios      = g.array("ioprios");

@@ -32,8 +32,8 @@ json parse_job_sizes(const JsonNode& j, JobSpec& job)
       JsonNode p(tmp, j.file(), pair.path());
       uint64_t lo = block_size(p, "lo"), hi = block_size(p, "hi");
       if (lo > hi) pair.fail_here("LOW " + format_bytes(lo) + " is above HIGH " + format_bytes(hi));
-      job.bsrange[d][0] = lo;
-      job.bsrange[d][1] = hi;
+      job.bsrange[d][0]        = lo;
+      job.bsrange[d][1]        = hi;
       out["bsrange"][kDirs[d]] = {lo, hi};
     }
   }
@@ -85,12 +85,12 @@ json parse_job_cmdprio(const JsonNode& j, JobSpec& job)
     for (const auto& e : c.array(kDirs[d])) {
       e.only_keys({"bs", "percent", "class", "level"});
       CmdprioRule r;
-      r.bs             = e.get_bytes("bs", 0, 16ull << 20, 0);
-      r.percent        = int(e.get_int("percent", 0, 100));
-      std::string cls  = e.get_enum("class", {"rt", "be", "idle"});
-      r.cls            = cls == "rt" ? IoprioClass::rt : cls == "be" ? IoprioClass::be : IoprioClass::idle;
-      r.level          = int(e.get_int("level", 0, 7, 0));
-      int same_bs      = r.percent;
+      r.bs            = e.get_bytes("bs", 0, 16ull << 20, 0);
+      r.percent       = int(e.get_int("percent", 0, 100));
+      std::string cls = e.get_enum("class", {"rt", "be", "idle"});
+      r.cls           = cls == "rt" ? IoprioClass::rt : cls == "be" ? IoprioClass::be : IoprioClass::idle;
+      r.level         = int(e.get_int("level", 0, 7, 0));
+      int same_bs     = r.percent;
       for (const auto& o : job.cmdprio[d])
         if (o.bs == r.bs) same_bs += o.percent;
       if (same_bs > 100) e.fail("percent", "the rules for this size add up to " + std::to_string(same_bs) + " (> 100)");

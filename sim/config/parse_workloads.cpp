@@ -33,17 +33,17 @@ std::string workload_device(const JsonNode& w, const Scenario& sc)
 void parse_fio_workload(const JsonNode& w, Scenario& sc, const std::string& path, json& nw)
 {
   w.only_keys({"type", "file", "device"});
-  std::string dev      = workload_device(w, sc);
-  fio::FioImport imp   = fio::import_fio(path, sc.devices, dev);
-  nw["device"]         = dev;
-  nw["cgroups"]        = json::array();
+  std::string dev    = workload_device(w, sc);
+  fio::FioImport imp = fio::import_fio(path, sc.devices, dev);
+  nw["device"]       = dev;
+  nw["cgroups"]      = json::array();
   for (const auto& c : imp.cgroups) {
     std::string name = c["name"];
     int weight       = c["weight"];
     if (const CgroupSpec* have = sc.cgroup(name)) {
       if (have->weight != weight)
-        throw InputError(path + ": cgroup \"" + name + "\" has weight " + std::to_string(weight) +
-                         " here but " + std::to_string(have->weight) + " in the config");
+        throw InputError(path + ": cgroup \"" + name + "\" has weight " + std::to_string(weight) + " here but " +
+                         std::to_string(have->weight) + " in the config");
       continue;
     }
     sc.cgroups.push_back({name, weight});
@@ -70,25 +70,30 @@ std::string sanitize(const std::string& s)
 
 void parse_trace_workload(const JsonNode& w, Scenario& sc, const std::string& type, const std::string& path, json& nw)
 {
-  std::vector<std::string> keys = {"type", "file", "device", "prefix", "cgroup", "loop", "time_scale", "start_ms", "length_ms"};
+  std::vector<std::string> keys = {"type", "file",       "device",   "prefix",   "cgroup",
+                                   "loop", "time_scale", "start_ms", "length_ms"};
   if (type == "blkparse") keys.insert(keys.end(), {"event", "dev"});
   if (type == "msr") keys.insert(keys.end(), {"tasks", "sync_writes"});
   if (type == "iolog") keys.insert(keys.end(), {"tasks", "sync_writes"});
   w.only_keys(keys);
   std::string dev = workload_device(w, sc);
   trace::TraceOptions opt;
-  opt.capacity      = sc.device(dev)->capacity_bytes;
-  double scale      = w.get_double("time_scale", 1e-6, 1e6, 1.0);
-  opt.scale_ppm     = uint64_t(std::llround(scale * 1e6));
-  uint64_t start_ms = uint64_t(w.get_int("start_ms", 0, int64_t(1) << 40, 0));
-  uint64_t len_ms   = uint64_t(w.get_int("length_ms", 0, int64_t(1) << 40, 0));
-  opt.start_ns      = start_ms * 1000000;
-  opt.length_ns     = len_ms * 1000000;
+  opt.capacity       = sc.device(dev)->capacity_bytes;
+  double scale       = w.get_double("time_scale", 1e-6, 1e6, 1.0);
+  opt.scale_ppm      = uint64_t(std::llround(scale * 1e6));
+  uint64_t start_ms  = uint64_t(w.get_int("start_ms", 0, int64_t(1) << 40, 0));
+  uint64_t len_ms    = uint64_t(w.get_int("length_ms", 0, int64_t(1) << 40, 0));
+  opt.start_ns       = start_ms * 1000000;
+  opt.length_ns      = len_ms * 1000000;
   std::string prefix = w.get_string("prefix", type);
   std::string cgroup = w.get_string("cgroup", "root");
   if (!sc.cgroup(cgroup)) w.fail("cgroup", "\"" + cgroup + "\" is not a cgroup of this config");
-  nw.update({{"device", dev}, {"time_scale", scale}, {"start_ms", start_ms}, {"length_ms", len_ms},
-             {"prefix", prefix}, {"cgroup", cgroup}});
+  nw.update({{"device", dev},
+             {"time_scale", scale},
+             {"start_ms", start_ms},
+             {"length_ms", len_ms},
+             {"prefix", prefix},
+             {"cgroup", cgroup}});
   trace::TraceImport imp;
   if (type == "blkparse") {
     opt.blk_event = w.get_enum("event", {"D", "Q"}, "D");
@@ -96,17 +101,17 @@ void parse_trace_workload(const JsonNode& w, Scenario& sc, const std::string& ty
     nw.update({{"event", opt.blk_event}, {"dev", opt.blk_dev}});
     imp = trace::import_blkparse(path, opt);
   } else {
-    opt.sync_writes = w.get_bool("sync_writes", true);
+    opt.sync_writes   = w.get_bool("sync_writes", true);
     nw["sync_writes"] = opt.sync_writes;
     if (type == "msr") {
-      opt.msr_tasks = w.get_enum("tasks", {"disk", "host", "one"}, "disk");
+      opt.msr_tasks   = w.get_enum("tasks", {"disk", "host", "one"}, "disk");
       nw["tasks_per"] = opt.msr_tasks;
-      imp = trace::import_msr(path, opt);
+      imp             = trace::import_msr(path, opt);
     } else {
       std::string per    = w.get_enum("tasks", {"one", "file"}, "one");
       opt.iolog_per_file = per == "file";
       nw["tasks_per"]    = per;
-      imp = trace::import_iolog(path, opt);
+      imp                = trace::import_iolog(path, opt);
     }
   }
   // Timestamps drive an open loop; a v2 iolog has none, so it is replayed closed-loop.
@@ -119,25 +124,30 @@ void parse_trace_workload(const JsonNode& w, Scenario& sc, const std::string& ty
   nw["tasks"]    = json::array();
   for (auto& tt : imp.tasks) {
     TaskSpec ts;
-    ts.name       = sanitize(prefix + "-" + tt.key);
+    ts.name = sanitize(prefix + "-" + tt.key);
     if (ts.name.size() > 64) ts.name.resize(64);
     ts.cgroup     = cgroup;
     ts.job.device = dev;
     ts.job.direct = true;
     ts.job.bs = ts.job.bs_write = 512;
-    ts.job.size   = sc.device(dev)->capacity_bytes;
-    ts.job.closed_loop = loop == "closed";
-    ts.job.iodepth     = ts.job.closed_loop ? 1 : 1 << 30;
+    ts.job.size                 = sc.device(dev)->capacity_bytes;
+    ts.job.closed_loop          = loop == "closed";
+    ts.job.iodepth              = ts.job.closed_loop ? 1 : 1 << 30;
     uint64_t reads = 0, writes = 0, bytes = 0;
     for (const auto& r : tt.records) {
       (r.write ? writes : reads)++;
       bytes += r.bytes;
     }
-    json ntrace = {{"requests", tt.records.size()}, {"reads", reads},  {"writes", writes},
-                   {"bytes", bytes}, {"first_ns", tt.records.front().t_ns}, {"last_ns", tt.records.back().t_ns}};
+    json ntrace  = {{"requests", tt.records.size()},
+                    {"reads", reads},
+                    {"writes", writes},
+                    {"bytes", bytes},
+                    {"first_ns", tt.records.front().t_ns},
+                    {"last_ns", tt.records.back().t_ns}};
     ts.job.trace = std::make_shared<const std::vector<TraceRecord>>(std::move(tt.records));
     add_task(w, sc, ts);
-    nw["tasks"].push_back({{"name", ts.name}, {"cgroup", cgroup}, {"job", {{"device", dev}, {"loop", loop}, {"trace", ntrace}}}});
+    nw["tasks"].push_back(
+        {{"name", ts.name}, {"cgroup", cgroup}, {"job", {{"device", dev}, {"loop", loop}, {"trace", ntrace}}}});
   }
   sc.warnings.insert(sc.warnings.end(), imp.warnings.begin(), imp.warnings.end());
 }
