@@ -19,6 +19,10 @@ struct Request {
   uint64_t dispatch_ns = 0;    // handed to the device
   uint64_t complete_ns = 0;
   void* elv_private[3] = {nullptr, nullptr, nullptr}; // elevator data (CFQ: cic, cfqq, cfqg; spec A.4)
+  // Per-I/O priority (fio cmdprio_*; bio ioprio of later kernels): class 0 = none set. Carried
+  // for reports and schedulers that use it; CFQ of the era schedules by the task's ioprio.
+  int cmdprio_class = 0;
+  int cmdprio_level = 0;
 };
 
 } // namespace iosim

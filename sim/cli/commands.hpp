@@ -22,5 +22,6 @@ int cmd_explain(const std::string& report, long violation);
 void check_output_paths(const RunArgs& a, bool out_given, bool events_given);
 void check_simgrid_cfg(const std::vector<std::string>& cfg);
 int cmd_validate(const std::string& config, const std::vector<std::string>& sets);
+int cmd_import(const std::vector<std::string>& args); // import_command.cpp
 
 } // namespace iosim

@@ -41,6 +41,9 @@ usage:
       commands instead of running them. See docs/sweeps.md.
   iosim merge OUT.jsonl SHARD.jsonl...
       the shards' lines in run order; fails on a missing or duplicated run
+  iosim import fio JOBFILE [--out CONFIG] [--device-model hdd|ssd|null]
+      translate a fio job file into a config (stdout or CONFIG); options iosim does not
+      model are named in a warning on stderr (docs/workloads.md)
   iosim --help | --version
 
 --set takes dotted keys with array indices as numbers (tasks.0.ioprio.level=3); the value is
@@ -162,6 +165,8 @@ static int dispatch(int argc, char** argv)
     return cmd_merge(args.front(), std::vector<std::string>(args.begin() + 1, args.end()));
   }
   return usage_error("unknown command '" + cmd + "'; expected run, validate, explain, sweep or merge");
+  if (cmd == "import") return cmd_import(args);
+  return usage_error("unknown command '" + cmd + "'; expected run, validate, sweep, merge, import or explain");
 }
 
 int main(int argc, char** argv)

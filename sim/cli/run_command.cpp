@@ -16,6 +16,8 @@ namespace iosim
 static Scenario load(const std::string& config, const std::vector<std::string>& sets, const RunArgs* a)
 {
   Scenario sc = load_config(config, sets);
+  for (const auto& w : sc.warnings)
+    std::fprintf(stderr, "iosim: warning: %s\n", w.c_str());
   if (a && a->has_seed) {
     sc.seed               = a->seed;
     sc.normalised["seed"] = a->seed;

@@ -155,12 +155,11 @@ Scenario parse_config(const json& doc, const std::string& file)
   JsonNode root(doc, file, "");
   root.expect_object();
   root.only_keys({"description", "seed", "duration_ms", "kernel", "scheduler", "devices", "cgroups", "tasks", "events",
-                  "workloads"});
-  if (root.has("workloads"))
-    root.fail("workloads", "importers (fio, blkparse, msr, iolog) are not available in this version; "
-                           "describe tasks[] by hand");
+                  "workloads", "generators"});
   Scenario sc;
   sc.source_file      = file;
+  auto slash          = file.rfind('/');
+  sc.base_dir         = slash == std::string::npos ? "." : file.substr(0, slash == 0 ? 1 : slash);
   json norm           = json::object();
   sc.description      = root.get_string("description", "");
   sc.seed             = uint64_t(root.get_int("seed", 0, INT64_MAX, 1));
@@ -173,7 +172,9 @@ Scenario parse_config(const json& doc, const std::string& file)
   parse_devices(root, sc, norm);
   parse_cgroups(root, sc, norm);
   parse_tasks(root, sc, norm);
+  parse_workloads(root, sc, norm);
   parse_events(root, sc, norm);
+  parse_generators(root, sc, norm);
   sc.normalised = norm;
   return sc;
 }

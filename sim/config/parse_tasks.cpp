@@ -49,8 +49,9 @@ IoprioSpec parse_ioprio(const JsonNode& n, json& norm)
 
 static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
 {
-  j.only_keys({"device", "rw", "rwmixread", "bs", "direct", "sync", "iodepth", "thinktime_us", "rate_kbs", "offset",
-               "size", "io_limit", "runtime_ms", "start_ms"});
+  j.only_keys({"device",    "rw",     "rwmixread", "bs",           "bs_write",         "bsrange",  "bssplit",
+               "direct",    "sync",   "iodepth",   "thinktime_us", "thinktime_blocks", "rate_kbs", "rate_bps",
+               "rate_iops", "offset", "size",      "io_limit",     "runtime_ms",       "start_ms", "cmdprio"});
   JobSpec job;
   if (!j.has("device") && sc.devices.size() != 1)
     j.fail("device", "missing (required when the config has more than one device)");
@@ -67,15 +68,23 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
   job.rwmixread  = int(j.get_int("rwmixread", 0, 100, 50));
   job.bs         = j.get_bytes("bs", 512, 16ull << 20, 4096);
   if (job.bs % 512) j.fail("bs", format_bytes(job.bs) + " is not a multiple of the 512-byte sector");
-  job.direct       = j.get_bool("direct", true);
-  job.sync_writes  = j.get_bool("sync", false);
-  job.iodepth      = int(j.get_int("iodepth", 1, 1024, 1));
-  job.thinktime_us = uint64_t(j.get_int("thinktime_us", 0, 3600000000LL, 0));
-  job.rate_kbs     = uint64_t(j.get_int("rate_kbs", 0, 100000000, 0));
-  job.offset       = j.get_bytes("offset", 0, dev->capacity_bytes - job.bs, 0);
+  job.bs_write = j.get_bytes("bs_write", 512, 16ull << 20, job.bs);
+  if (job.bs_write % 512) j.fail("bs_write", format_bytes(job.bs_write) + " is not a multiple of the 512-byte sector");
+  json nsizes          = parse_job_sizes(j, job);
+  job.direct           = j.get_bool("direct", true);
+  job.sync_writes      = j.get_bool("sync", false);
+  job.iodepth          = int(j.get_int("iodepth", 1, 1024, 1));
+  job.thinktime_us     = uint64_t(j.get_int("thinktime_us", 0, 3600000000LL, 0));
+  job.rate_kbs         = uint64_t(j.get_int("rate_kbs", 0, 100000000, 0));
+  job.thinktime_blocks = uint64_t(j.get_int("thinktime_blocks", 1, 1 << 30, 1));
+  json nrates          = parse_job_rates(j, job);
+  job.offset           = j.get_bytes("offset", 0, dev->capacity_bytes - job.bs, 0);
   if (job.offset % 512) j.fail("offset", format_bytes(job.offset) + " is not a multiple of the 512-byte sector");
-  job.size = j.get_bytes("size", job.bs, dev->capacity_bytes - job.offset, dev->capacity_bytes - job.offset);
-  job.size -= job.size % job.bs;
+  uint64_t max_bs = job_max_bs(job);
+  if (max_bs > dev->capacity_bytes - job.offset) j.fail("offset", "leaves less than one block of the device");
+  job.size    = j.get_bytes("size", max_bs, dev->capacity_bytes - job.offset, dev->capacity_bytes - job.offset);
+  bool one_bs = job.bs == job.bs_write && job.bssplit[0].empty() && job.bssplit[1].empty() && !job.bsrange[0][0];
+  job.size -= job.size % (one_bs ? job.bs : 512);
   job.io_limit   = j.get_bytes("io_limit", 0, UINT64_MAX >> 1, 0);
   job.runtime_ms = uint64_t(j.get_int("runtime_ms", 0, 86400000, 0));
   job.start_ms   = uint64_t(j.get_int("start_ms", 0, int64_t(sc.duration_ms), 0));
@@ -92,62 +101,91 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
                     {"size", job.size},
                     {"io_limit", job.io_limit},
                     {"runtime_ms", job.runtime_ms},
-                    {"start_ms", job.start_ms}};
+                    {"start_ms", job.start_ms},
+                    {"bs_write", job.bs_write},
+                    {"thinktime_blocks", job.thinktime_blocks}};
+  norm.update(nsizes);
+  norm.update(nrates);
+  norm["cmdprio"] = parse_job_cmdprio(j, job);
   return job;
+}
+
+TaskSpec parse_task(const JsonNode& t, const Scenario& sc, json& norm)
+{
+  t.only_keys({"name", "count", "cgroup", "ioprio", "nice", "policy", "uid", "euid", "cap_sys_nice", "job", "after"});
+  TaskSpec ts;
+  ts.name = t.get_string("name");
+  if (!valid_task_name(ts.name)) t.fail("name", describe(t.value().at("name")) + " is not " + kTaskNameRule);
+  ts.count  = int(t.get_int("count", 1, kMaxTasks, 1));
+  ts.cgroup = t.get_string("cgroup", "root");
+  if (!sc.cgroup(ts.cgroup))
+    t.fail("cgroup", "\"" + ts.cgroup + "\" is not a cgroup of this config (declare it in cgroups[])");
+  json nio = {{"class", "none"}};
+  if (t.has("ioprio")) ts.ioprio = parse_ioprio(t.child("ioprio"), nio);
+  ts.nice         = int(t.get_int("nice", -20, 19, 0));
+  std::string pol = t.get_enum("policy", {"normal", "batch", "idle", "fifo", "rr"}, "normal");
+  ts.policy       = pol == "batch"  ? SchedPolicy::batch
+                    : pol == "idle" ? SchedPolicy::idle
+                    : pol == "fifo" ? SchedPolicy::fifo
+                    : pol == "rr"   ? SchedPolicy::rr
+                                    : SchedPolicy::normal;
+  ts.uid          = int(t.get_int("uid", 0, 65535, 1000));
+  ts.euid         = int(t.get_int("euid", 0, 65535, ts.uid));
+  ts.cap_sys_nice = t.get_bool("cap_sys_nice", false);
+  // The task sets its configured ioprio on itself at start (like ionice before exec): the RT
+  // class needs CAP_SYS_ADMIN (fs/ioprio.c), which only root has here.
+  if (ts.ioprio.cls == IoprioClass::rt && ts.euid != 0)
+    t.child("ioprio").fail("class", "\"rt\" needs CAP_SYS_ADMIN (as with ionice -c1): give the task \"uid\": 0");
+  json njob  = nullptr;
+  ts.has_job = t.has("job") && !t.value().at("job").is_null();
+  if (ts.has_job) ts.job = parse_job(t.child("job"), sc, njob);
+  // fio stonewall: names of tasks defined before this one, all of whose instances must exit first.
+  json nafter = json::array();
+  if (t.has("after")) {
+    const json& a = t.value().at("after");
+    if (!a.is_array()) t.fail("after", describe(a) + " is not an array of task names");
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string n = a[i].is_string() ? a[i].get<std::string>() : "";
+      bool earlier  = false;
+      for (const auto& o : sc.tasks)
+        earlier = earlier || o.name == n;
+      if (!earlier)
+        t.child("after").element(i).fail_here(describe(a[i]) + " is not the name of a task defined before this one");
+      ts.after.push_back(n);
+      nafter.push_back(n);
+    }
+  }
+  norm = {{"name", ts.name}, {"count", ts.count}, {"cgroup", ts.cgroup},
+          {"ioprio", nio},   {"nice", ts.nice},   {"policy", pol},
+          {"uid", ts.uid},   {"euid", ts.euid},   {"cap_sys_nice", ts.cap_sys_nice},
+          {"after", nafter}, {"job", njob}};
+  return ts;
+}
+
+void add_task(const JsonNode& t, Scenario& sc, const TaskSpec& ts)
+{
+  std::vector<std::string> names = sc.instance_names();
+  std::set<std::string> instances(names.begin(), names.end());
+  for (int i = 0; i < ts.count; ++i) {
+    std::string inst = ts.count == 1 ? ts.name : ts.name + "." + std::to_string(i);
+    if (instances.count(inst)) t.fail("name", "task instance \"" + inst + "\" is defined twice");
+  }
+  int64_t total = int64_t(names.size()) + ts.count;
+  if (total > kMaxTasks)
+    t.fail("count", "brings the tasks to " + std::to_string(total) + ", over the limit of " +
+                        std::to_string(kMaxTasks) + " (SimGrid's live-actor limit with guard pages)");
+  sc.tasks.push_back(ts);
 }
 
 void parse_tasks(const JsonNode& root, Scenario& sc, json& norm)
 {
   norm["tasks"] = json::array();
-  std::set<std::string> instances;
-  int64_t total_instances = 0;
   for (const auto& t : root.array("tasks")) {
-    t.only_keys({"name", "count", "cgroup", "ioprio", "nice", "policy", "uid", "euid", "cap_sys_nice", "job"});
-    TaskSpec ts;
-    ts.name = t.get_string("name");
-    if (!valid_task_name(ts.name)) t.fail("name", describe(t.value().at("name")) + " is not " + kTaskNameRule);
-    ts.count  = int(t.get_int("count", 1, kMaxTasks, 1));
-    ts.cgroup = t.get_string("cgroup", "root");
-    if (!sc.cgroup(ts.cgroup))
-      t.fail("cgroup", "\"" + ts.cgroup + "\" is not a cgroup of this config (declare it in cgroups[])");
-    json nio = {{"class", "none"}};
-    if (t.has("ioprio")) ts.ioprio = parse_ioprio(t.child("ioprio"), nio);
-    ts.nice         = int(t.get_int("nice", -20, 19, 0));
-    std::string pol = t.get_enum("policy", {"normal", "batch", "idle", "fifo", "rr"}, "normal");
-    ts.policy       = pol == "batch"  ? SchedPolicy::batch
-                      : pol == "idle" ? SchedPolicy::idle
-                      : pol == "fifo" ? SchedPolicy::fifo
-                      : pol == "rr"   ? SchedPolicy::rr
-                                      : SchedPolicy::normal;
-    ts.uid          = int(t.get_int("uid", 0, 65535, 1000));
-    ts.euid         = int(t.get_int("euid", 0, 65535, ts.uid));
-    ts.cap_sys_nice = t.get_bool("cap_sys_nice", false);
-    // The task sets its configured ioprio on itself at start (like ionice before exec): the RT
-    // class needs CAP_SYS_ADMIN (fs/ioprio.c), which only root has here.
-    if (ts.ioprio.cls == IoprioClass::rt && ts.euid != 0)
-      t.child("ioprio").fail("class", "\"rt\" needs CAP_SYS_ADMIN (as with ionice -c1): give the task \"uid\": 0");
-    json njob  = nullptr;
-    ts.has_job = t.has("job") && !t.value().at("job").is_null();
-    if (ts.has_job) ts.job = parse_job(t.child("job"), sc, njob);
-    sc.tasks.push_back(ts);
-    for (int i = 0; i < ts.count; ++i) {
-      std::string inst = ts.count == 1 ? ts.name : ts.name + "." + std::to_string(i);
-      if (!instances.insert(inst).second) t.fail("name", "task instance \"" + inst + "\" is defined twice");
-    }
-    total_instances += ts.count;
-    if (total_instances > kMaxTasks)
-      t.fail("count", "brings the tasks to " + std::to_string(total_instances) + ", over the limit of " +
-                          std::to_string(kMaxTasks) + " (SimGrid's live-actor limit with guard pages)");
-    norm["tasks"].push_back({{"name", ts.name},
-                             {"count", ts.count},
-                             {"cgroup", ts.cgroup},
-                             {"ioprio", nio},
-                             {"nice", ts.nice},
-                             {"policy", pol},
-                             {"uid", ts.uid},
-                             {"euid", ts.euid},
-                             {"cap_sys_nice", ts.cap_sys_nice},
-                             {"job", njob}});
+    t.expect_object();
+    json nt;
+    TaskSpec ts = parse_task(t, sc, nt);
+    add_task(t, sc, ts);
+    norm["tasks"].push_back(nt);
   }
 }
 
@@ -183,6 +221,7 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
     if (es.type == EventType::cgroup_move) keys.push_back("cgroup");
     e.only_keys(keys);
     es.at_ms = uint64_t(e.get_int("at_ms", 0, int64_t(sc.duration_ms)));
+    es.at_ns = es.at_ms * 1000000;
     es.task  = e.get_string("task");
     if (!known.count(es.task))
       e.fail("task", "\"" + es.task + "\" is not a task instance existing at " + std::to_string(es.at_ms) +

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -34,6 +35,33 @@ struct CgroupSpec {
 enum class RwMode { read, write, randread, randwrite, rw, randrw };
 const char* to_string(RwMode m);
 
+// One block size of a bssplit (fio bssplit=4k/10:64k/90): `percent` of the I/Os of a direction.
+struct BsShare {
+  uint64_t bs = 0;
+  int percent = 0;
+};
+
+// A per-I/O priority rule (fio cmdprio_percentage/cmdprio_bssplit): `percent` of the I/Os of
+// size `bs` (0 = any size) carry ioprio class/level on the request. CFQ of the era schedules by
+// the task's ioprio only (spec E.2), so these are carried and counted, not scheduled by.
+struct CmdprioRule {
+  uint64_t bs     = 0;
+  int percent     = 0;
+  IoprioClass cls = IoprioClass::rt;
+  int level       = 0;
+};
+
+// One request of a replayed trace, packed (24 bytes): the time it was issued, relative to the
+// start of the trace window and already scaled, in ns; byte offset and size on the device.
+struct TraceRecord {
+  uint64_t t_ns   = 0;
+  uint64_t offset = 0;
+  uint32_t bytes  = 0;
+  uint8_t write   = 0;
+  uint8_t sync    = 1;
+};
+using TraceRecords = std::shared_ptr<const std::vector<TraceRecord>>;
+
 // One I/O job (fio-like names, docs/config.md "tasks[].job").
 struct JobSpec {
   std::string device;
@@ -50,6 +78,18 @@ struct JobSpec {
   uint64_t io_limit     = 0; // stop after this many bytes (0 = no size bound)
   uint64_t runtime_ms   = 0; // stop after this long (0 = until duration_ms)
   uint64_t start_ms     = 0; // startdelay
+  // fio-derived extensions (docs/workloads.md). Index 0 = reads, 1 = writes.
+  uint64_t bs_write      = 0;                // block size of writes (fio bs=r,w); 0: bs
+  uint64_t bsrange[2][2] = {{0, 0}, {0, 0}}; // [dir][lo, hi]; lo = 0: no range (fio bsrange)
+  std::vector<BsShare> bssplit[2];           // empty: bs/bsrange; else the split (percents sum to 100)
+  uint64_t rate_bps[2]      = {0, 0};        // per-direction bandwidth cap, bytes/s (fio rate)
+  uint64_t rate_iops[2]     = {0, 0};        // per-direction IOPS cap (fio rate_iops)
+  uint64_t thinktime_blocks = 1;             // think after this many I/Os were issued (fio)
+  std::vector<CmdprioRule> cmdprio[2];       // per-I/O priorities (fio cmdprio_*)
+  // Trace replay (blkparse, msr, iolog workloads): the requests, issued at their times (open
+  // loop) or each after the previous one completed (closed loop).
+  TraceRecords trace;
+  bool closed_loop = false;
 };
 
 struct IoprioSpec {
@@ -68,6 +108,9 @@ struct TaskSpec {
   bool cap_sys_nice = false;
   bool has_job      = true;
   JobSpec job;
+  // fio stonewall/wait_for_previous: start only once every instance of these tasks has exited
+  // (job.start_ms then counts from that moment).
+  std::vector<std::string> after;
 };
 
 enum class EventType { fork, exit, ioprio_set, ioprio_get, cgroup_move };
@@ -75,13 +118,31 @@ const char* to_string(EventType t);
 
 struct EventSpec {
   uint64_t at_ms = 0;
+  uint64_t at_ns = 0; // at_ms in ns for config events; generated events are timed in ns
   EventType type = EventType::exit;
-  std::string task;      // target task instance name
-  std::string by;        // ioprio_set/get: the calling task instance (default: an admin task, uid 0)
-  std::string child;     // fork: name of the child
-  bool clone_io = false; // fork: share the io_context (CLONE_IO)
-  IoprioSpec ioprio;     // ioprio_set
-  std::string cgroup;    // cgroup_move
+  std::string task;         // target task instance name
+  std::string by;           // ioprio_set/get: the calling task instance (default: an admin task, uid 0)
+  std::string child;        // fork: name of the child
+  bool clone_io = false;    // fork: share the io_context (CLONE_IO)
+  IoprioSpec ioprio;        // ioprio_set
+  std::string cgroup;       // cgroup_move
+  uint64_t lifetime_ns = 0; // fork (generated): the child exits this long after its fork (0 = never)
+};
+
+// A lifecycle generator (docs/workloads.md): events at Poisson-process times of a rate, drawn
+// from the run's seed when the run starts (so --seed changes them, a config and seed fix them).
+enum class GeneratorType { fork, exit, ioprio_set, cgroup_move };
+struct GeneratorSpec {
+  GeneratorType type = GeneratorType::fork;
+  double rate_hz     = 0; // mean events per simulated second
+  uint64_t from_ms = 0, to_ms = 0;
+  std::vector<std::string> tasks;   // targets (fork: parents; exit/ioprio_set/cgroup_move: targets)
+  bool clone_io        = false;     // fork
+  uint64_t lifetime_ms = 0;         // fork: children exit after this long (0 = at the end of the run)
+  int max_events       = 1000;      // at most this many events
+  std::vector<IoprioSpec> ioprios;  // ioprio_set: values drawn uniformly
+  std::string by = "admin";         // ioprio_set: the caller
+  std::vector<std::string> cgroups; // cgroup_move: destinations drawn uniformly
 };
 
 struct KernelSpec {
@@ -118,7 +179,10 @@ struct Scenario {
   std::vector<CgroupSpec> cgroups;
   std::vector<TaskSpec> tasks;
   std::vector<EventSpec> events;
-  nlohmann::json normalised; // the config with every default filled in (validate prints it; SHA-256 input)
+  std::vector<GeneratorSpec> generators;
+  std::vector<std::string> warnings; // one line each (importers: options iosim does not model)
+  std::string base_dir;              // directory of the config file (relative workload paths)
+  nlohmann::json normalised;         // the config with every default filled in (validate prints it; SHA-256 input)
 
   const DeviceSpec* device(const std::string& name) const;
   const CgroupSpec* cgroup(const std::string& name) const;

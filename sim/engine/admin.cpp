@@ -120,8 +120,8 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
 
 void admin_main(World& w)
 {
-  for (const EventSpec& e : w.sc.events) {
-    sleep_until_ns(w, e.at_ms * 1000000);
+  for (const EventSpec& e : w.events) {
+    sleep_until_ns(w, e.at_ns);
     switch (e.type) {
     case EventType::exit: {
       size_t rec = record(w, e, "");

@@ -4,6 +4,7 @@
 #include "sim/engine/engine_setup.hpp"
 #include "sim/engine/world.hpp"
 #include "sim/report/correctness.hpp"
+#include "workloads/lifecycle.hpp"
 
 #include <chrono>
 
@@ -87,7 +88,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
       std::string name = t.count == 1 ? t.name : t.name + "." + std::to_string(i);
       create_task(w, t, name, t.job.start_ms * 1000000, new_kernel_task(w, t, name));
     }
-  if (!sc.events.empty()) {
+  w.events = all_events(sc); // fixed-time events and the generators' draws (run seed)
+  if (!w.events.empty()) {
     TaskSpec root; // the admin task: uid 0, every capability
     root.uid = root.euid    = 0;
     kernel::task_struct* kt = new_kernel_task(w, root, "admin");

@@ -110,6 +110,8 @@ struct World {
   int cgroup_index(const std::string& name) const;
   TaskRt* find_task(const std::string& name);
   std::unordered_map<std::string, int> by_name; // task instance name -> index (flushers excluded)
+  std::vector<TaskRt*> exit_watchers;           // tasks waiting for others to exit (fio stonewall)
+  std::vector<EventSpec> events;                // config events and generated ones, in time order
 };
 
 // sim_clock.cpp: time in integer nanoseconds over SimGrid's double seconds.

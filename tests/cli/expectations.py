@@ -1,6 +1,7 @@
 """Expected results for each file of configs/, worked out from the device models
 (docs/devices.md) and the spec, with the arithmetic in each config's description. Every config
 must have an entry: run_config.py fails a config without one."""
+import os
 
 import fairness_expect
 
@@ -146,7 +147,58 @@ def race_get_exit(r):
     return f
 
 
+def fio_workload(r):
+    # inputs/two-jobs.fio: rate=4m and rate=2m are bytes/s in fio 3.33 (4096 and 2048 KiB/s);
+    # both jobs run 1 s, far below the SSD's capacity, so the caps hold within 5%.
+    f = []
+    capped, writer, after = _task(r, "capped"), _task(r, "writer"), _task(r, "after")
+    f += _between("capped read bw (KiB/s)", capped["read"]["bw"], 4096 * 0.95, 4096 * 1.05)
+    f += _between("writer write bw (KiB/s)", writer["write"]["bw"], 2048 * 0.95, 2048 * 1.05)
+    if capped["ioprio"] != {"class": "be", "level": 1}:
+        f.append(f"capped ioprio {capped['ioprio']}, expected be/1 (prioclass=2, prio=1)")
+    # size=8m read once (no time_based), starting when both others have exited (stonewall)
+    if after["read"]["io_bytes"] != 8 << 20:
+        f.append(f"after read {after['read']['io_bytes']} bytes, expected 8 MiB")
+    started = after["exit_ms"] - after["read"]["runtime_ms"]
+    f += _between("after's start (ms)", started, 999, 1100)
+    return f
+
+
+def _blkparse_d_events(path):
+    """{pid: (requests, bytes)} counted from the D lines of a blkparse text file."""
+    out = {}
+    with open(path) as fh:
+        for line in fh:
+            t = line.split()
+            if len(t) >= 10 and t[5] == "D" and t[8] == "+":
+                n, b = out.get(t[4], (0, 0))
+                out[t[4]] = (n + 1, b + int(t[9]) * 512)
+    return out
+
+
+def trace_replay(r):
+    # Every D line of the trace is one request of its pid's task; all are issued by 590 ms and
+    # complete in the drain, so the report's counts and bytes are the file's.
+    f = []
+    want = _blkparse_d_events(os.path.join(os.path.dirname(__file__), "..", "..", "configs", "inputs",
+                                           "sdb-blkparse.txt"))
+    got = {t["name"].rsplit("-", 1)[1]: t for t in r["tasks"] if t["name"].startswith("blkparse-")}
+    if sorted(got) != sorted(want):
+        f.append(f"trace tasks for pids {sorted(got)}, expected {sorted(want)}")
+        return f
+    for pid, (n, nbytes) in want.items():
+        t = got[pid]
+        if t["read"]["total_ios"] + t["write"]["total_ios"] != n:
+            f.append(f"pid {pid}: {t['read']['total_ios'] + t['write']['total_ios']} requests, expected {n}")
+        if t["read"]["io_bytes"] + t["write"]["io_bytes"] != nbytes:
+            f.append(f"pid {pid}: {t['read']['io_bytes'] + t['write']['io_bytes']} bytes, expected {nbytes}")
+    f += _between("device utilization", r["device"][0]["utilization"], 0.9, 1.0)
+    return f
+
+
 EXPECT = {
+    "fio-workload.json": fio_workload,
+    "trace-replay.json": trace_replay,
     "race-ioprio-get-vs-exit.json": race_get_exit,
     "race-first-io-vs-ioprio-set.json": race_first_io,
     "race-ioprio-set-vs-exit.json": race_exit,

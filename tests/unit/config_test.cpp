@@ -80,8 +80,9 @@ TEST(Config, WrongType)
 TEST(Config, UnknownKey)
 {
   EXPECT_EQ(error_with("tasks.0.job.blocksize=4096"),
-            "config.json: tasks[0].job.blocksize: unknown key; expected one of: device, rw, rwmixread, bs, direct, "
-            "sync, iodepth, thinktime_us, rate_kbs, offset, size, io_limit, runtime_ms, start_ms");
+            "config.json: tasks[0].job.blocksize: unknown key; expected one of: device, rw, rwmixread, bs, bs_write, "
+            "bsrange, bssplit, direct, sync, iodepth, thinktime_us, thinktime_blocks, rate_kbs, rate_bps, rate_iops, "
+            "offset, size, io_limit, runtime_ms, start_ms, cmdprio");
 }
 
 TEST(Config, BadEnum)
@@ -213,12 +214,16 @@ TEST(Config, EventChecks)
   EXPECT_EQ(error_of(d), "config.json: events[2].clone_io: unknown key; expected one of: at_ms, type, task, cgroup");
 }
 
-TEST(Config, WorkloadsAreNotAvailableYet)
+TEST(Config, WorkloadsNameTheirFileRelativeToTheConfig)
 {
   json d         = base();
   d["workloads"] = json::array({{{"type", "fio"}, {"file", "x.fio"}}});
-  EXPECT_EQ(error_of(d), "config.json: workloads: importers (fio, blkparse, msr, iolog) are not available in this "
-                         "version; describe tasks[] by hand");
+  EXPECT_EQ(error_of(d), "./x.fio: cannot open a fio job file: No such file or directory");
+  d["workloads"][0]["type"] = "tape";
+  EXPECT_EQ(error_of(d), "config.json: workloads[0].type: \"tape\" is not one of: fio, blkparse, msr, iolog");
+  d["workloads"][0] = {{"type", "msr"}, {"file", "t.csv"}, {"event", "Q"}};
+  EXPECT_EQ(error_of(d), "config.json: workloads[0].event: unknown key; expected one of: type, file, device, prefix, "
+                         "cgroup, loop, time_scale, start_ms, length_ms, tasks, sync_writes");
 }
 
 TEST(ConfigOverride, SetsNestedKeysWithIndices)

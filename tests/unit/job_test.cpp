@@ -70,3 +70,46 @@ TEST(RandomStream, SameSeedAndStreamGiveTheSameDraws)
   }
   EXPECT_TRUE(differs) << "another stream id gives other draws";
 }
+
+TEST(Job, BssplitSharesAndCmdprioRules)
+{
+  // bssplit=64k/40:1m/60 with 25% of the 64k reads at rt/1 (fio cmdprio_bssplit): over 20000
+  // draws the shares are within 1.5 points (binomial sd ~0.35 points) of 40/60 and 10 (= 40 x 25%).
+  JobSpec j;
+  j.rw         = RwMode::randread;
+  j.size       = 1ull << 30;
+  j.bssplit[0] = {{65536, 40}, {1 << 20, 60}};
+  j.cmdprio[0] = {{65536, 25, IoprioClass::rt, 1}};
+  JobGenerator g(j);
+  RandomStream r(5, 2);
+  int small = 0, prio = 0, n = 20000;
+  for (int i = 0; i < n; ++i) {
+    NextIo io = g.next(r);
+    ASSERT_TRUE(io.bytes == 65536 || io.bytes == (1u << 20));
+    ASSERT_EQ(io.offset % io.bytes, 0u);
+    small += io.bytes == 65536;
+    if (io.cmdprio_class) {
+      ASSERT_EQ(io.bytes, 65536u) << "only 64k I/Os have a cmdprio rule";
+      ASSERT_EQ(io.cmdprio_class, int(IoprioClass::rt));
+      ASSERT_EQ(io.cmdprio_level, 1);
+      ++prio;
+    }
+  }
+  EXPECT_NEAR(100.0 * small / n, 40.0, 1.5);
+  EXPECT_NEAR(100.0 * prio / n, 10.0, 1.5);
+}
+
+TEST(Job, BsrangeDrawsMultiplesOfItsLowEnd)
+{
+  JobSpec j;
+  j.rw            = RwMode::write;
+  j.size          = 1 << 30;
+  j.bsrange[1][0] = 4096;
+  j.bsrange[1][1] = 16384;
+  JobGenerator g(j);
+  RandomStream r(2, 2);
+  std::set<uint64_t> sizes;
+  for (int i = 0; i < 1000; ++i)
+    sizes.insert(g.next(r).bytes);
+  EXPECT_EQ(sizes, (std::set<uint64_t>{4096, 8192, 12288, 16384}));
+}

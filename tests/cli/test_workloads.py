@@ -1,0 +1,325 @@
+"""Workloads as a user meets them (docs/workloads.md): `iosim import fio`, workloads[] in a
+config, trace replay end to end, bad input files, lifecycle generators. Every expected number is
+counted here from the input file itself (the test parses the job file or the trace on its own),
+never taken from what iosim printed. The shared real cases in ../shared/cases/ (beside the
+checkout) are imported or replayed when that folder exists; the test says it skipped otherwise."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+IOSIM = os.environ.get("IOSIM", "iosim")
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CASES = os.path.normpath(os.path.join(ROOT, "..", "shared", "cases"))
+
+
+def run(*args, timeout=300):
+    return subprocess.run([IOSIM, *args], capture_output=True, text=True, timeout=timeout)
+
+
+# --- independent readers of the input formats (kept minimal: what the counts need) ---
+
+def lines(path):
+    with open(path) as f:
+        return f.read().splitlines()
+
+
+def fio_jobs(path):
+    """[(section, {option: value})] with [global] options applied to the jobs after them."""
+    jobs, glob, cur = [], {}, None
+    for raw in lines(path):
+        line = re.split(r"[;#]", raw, maxsplit=1)[0].strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"\[(.+)\]", line)
+        if m:
+            if m.group(1) == "global":
+                cur = glob
+            else:
+                cur = dict(glob)
+                jobs.append((m.group(1), cur))
+            continue
+        k, _, v = line.partition("=")
+        cur[k.strip()] = v.strip()
+    return jobs
+
+
+def fio_size(text):
+    """fio 3.33 sizes under kb_base=1024 (k = 1024; kib = 1000)."""
+    m = re.fullmatch(r"(\d+)([kmgtp]?)(i?)b?", text.lower())
+    n, p, iec = int(m.group(1)), m.group(2), m.group(3)
+    return n * (1000 if iec else 1024) ** ("kmgtp".index(p) + 1 if p else 0)
+
+
+def blkparse_requests(path, action="D"):
+    """(count, bytes) of data requests: one per `action` event; for Q, merges (M/F) join others."""
+    count = nbytes = merges = 0
+    for line in lines(path):
+        t = line.split()
+        if len(t) < 10 or not re.fullmatch(r"\d+,\d+", t[0]) or t[8] != "+":
+            continue
+        if ("W" in t[6] or "R" in t[6]) and t[5] == action:
+            count += 1
+            nbytes += int(t[9]) * 512
+        if action == "Q" and t[5] in ("M", "F"):
+            merges += 1
+    return count - merges, nbytes
+
+
+def msr_requests(path):
+    rows = [line.strip().split(",") for line in lines(path) if line.strip()]
+    return len(rows), sum(int(r[5]) for r in rows), {f"{r[1]}_{r[2]}" for r in rows}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def config(self, workloads, duration_ms=1000, model="null", capacity_gib=4096, extra=None):
+        cfg = {"duration_ms": duration_ms, "devices": [{"name": "sda", "model": model, "capacity_gib": capacity_gib}],
+               "workloads": workloads}
+        cfg.update(extra or {})
+        return self.write("config.json", json.dumps(cfg))
+
+    def report(self, cfg, *args):
+        out = os.path.join(self.dir, "report.json")
+        p = run("run", cfg, "--out", out, *args)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out) as f:
+            return json.load(f)
+
+    def assert_one_line_error(self, p, *fragments):
+        self.assertEqual(p.returncode, 2, p.stderr)
+        lines = p.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        for frag in fragments:
+            self.assertIn(frag, lines[0])
+
+
+class SharedCases(Base):
+    """Every file of ../shared/cases imports or replays, with the counts its text gives."""
+
+    def setUp(self):
+        super().setUp()
+        if not os.path.isdir(CASES):
+            self.skipTest(f"{CASES} not found beside the checkout: shared real cases skipped")
+
+    def test_fio_job_files(self):
+        files = sorted(f for f in os.listdir(CASES) if f.endswith(".fio"))
+        self.assertTrue(files)
+        for name in files:
+            with self.subTest(name):
+                path = os.path.join(CASES, name)
+                out = os.path.join(self.dir, name + ".json")
+                p = run("import", "fio", path, "--out", out)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                with open(out) as f:
+                    cfg = json.load(f)
+                jobs = fio_jobs(path)
+                self.assertEqual(len(cfg["tasks"]), len(jobs), "one task per job section")
+                for (section, opts), task in zip(jobs, cfg["tasks"]):
+                    self.assertEqual(task["count"], int(opts.get("numjobs", "1")), section)
+                    cls = {"1": "rt", "2": "be", "3": "idle"}.get(opts.get("prioclass"),
+                                                                    "be" if "prio" in opts else "none")
+                    self.assertEqual(task["ioprio"]["class"], cls, section)
+                    if cls in ("rt", "be"):
+                        self.assertEqual(task["ioprio"]["level"], int(opts.get("prio", "0")), section)
+                    if "size" in opts:
+                        self.assertEqual(task["job"]["size"], fio_size(opts["size"]), section)
+                        want = 0 if "time_based" in opts else fio_size(opts["size"])
+                        self.assertEqual(task["job"]["io_limit"], want, section)
+                    if "rate" in opts:  # fio 3.33: bytes/s
+                        self.assertEqual(task["job"]["rate_bps"]["read"], fio_size(opts["rate"]), section)
+                    if "runtime" in opts:
+                        self.assertEqual(task["job"]["runtime_ms"], int(opts["runtime"]) * 1000, section)
+                    if "startdelay" in opts:
+                        self.assertEqual(task["job"]["start_ms"], int(opts["startdelay"]) * 1000, section)
+                # the written config loads
+                self.assertEqual(run("validate", out).returncode, 0)
+
+    def test_fio_warnings_name_the_options(self):
+        p = run("import", "fio", os.path.join(CASES, "fio-flow.fio"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        warn = [line for line in p.stderr.splitlines() if "does not model" in line]
+        self.assertEqual(len(warn), 1, p.stderr)
+        for opt in ("flow", "flow_sleep", "norandommap"):
+            self.assertIn(opt, warn[0])
+        p = run("import", "fio", os.path.join(CASES, "fio-1mbs_clients.fio"))
+        self.assertIn("rate=1250 is read as bytes/s", p.stderr)
+        p = run("import", "fio", os.path.join(CASES, "fio-cmdprio-percentage.fio"))
+        self.assertIn("schedules by the task's ioprio only", p.stderr)
+
+    def test_blkparse_and_msr_replay(self):
+        blk = os.path.join(CASES, "blkparse-sample.txt")
+        msr = os.path.join(CASES, "msr-hm_0-sample.csv")
+        want_d, bytes_d = blkparse_requests(blk, "D")
+        want_q, _ = blkparse_requests(blk, "Q")
+        n_msr, bytes_msr, disks = msr_requests(msr)
+        cfg = self.config([{"type": "blkparse", "file": blk}, {"type": "blkparse", "file": blk, "event": "Q",
+                                                                 "prefix": "q"},
+                           {"type": "msr", "file": msr}], duration_ms=2000)
+        p = run("validate", cfg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        w = json.loads(p.stdout)["workloads"]
+        self.assertEqual((w[0]["requests"], w[0]["bytes"]), (want_d, bytes_d))
+        self.assertEqual(w[1]["requests"], want_q)
+        self.assertEqual((w[2]["requests"], w[2]["bytes"]), (n_msr, bytes_msr))
+        self.assertEqual(len(w[2]["tasks"]), len(disks))
+        r = self.report(cfg)
+        for prefix, n, nbytes in (("blkparse-", want_d, bytes_d), ("msr-", n_msr, bytes_msr)):
+            ts = [t for t in r["tasks"] if t["name"].startswith(prefix)]
+            self.assertEqual(sum(t["read"]["total_ios"] + t["write"]["total_ios"] for t in ts), n, prefix)
+            self.assertEqual(sum(t["read"]["io_bytes"] + t["write"]["io_bytes"] for t in ts), nbytes, prefix)
+
+
+BLK_FIXTURE = "".join(
+    f"  8,16  {i % 2}  {i + 1}  {i // 10}.{(i % 10) * 100000000 + 17:09d}  {400 + i % 3}  D  "
+    f"{'R' if i % 4 else 'WS'} {1000 + 64 * i} + {8 * (1 + i % 5)} [app{i % 3}]\n"
+    for i in range(40)) + "CPU0 (sdb):\n Reads Queued: 0, 0KiB\n"
+
+
+class Replay(Base):
+    def test_replayed_trace_reports_its_requests_and_bytes(self):
+        # 40 D events over 3.9 s from 3 pids; counted by the test's own reader.
+        path = self.write("trace.txt", BLK_FIXTURE)
+        want, nbytes = blkparse_requests(path)
+        self.assertEqual(want, 40)
+        for loop in ("open", "closed"):
+            with self.subTest(loop):
+                r = self.report(self.config([{"type": "blkparse", "file": "trace.txt", "loop": loop}], 5000))
+                ts = [t for t in r["tasks"] if t["name"].startswith("blkparse-")]
+                self.assertEqual(len(ts), 3)
+                self.assertEqual(sum(t["read"]["total_ios"] + t["write"]["total_ios"] for t in ts), want)
+                self.assertEqual(sum(t["read"]["io_bytes"] + t["write"]["io_bytes"] for t in ts), nbytes)
+
+    def test_open_loop_follows_timestamps_and_time_scale(self):
+        # The last D is at 3.9 s: replayed at time_scale 0.5 it is issued at 1.95 s; a run of
+        # 2500 ms therefore sees all 40, and one of 1500 ms only those before 1.5 s (i < 30).
+        path = self.write("trace.txt", BLK_FIXTURE)
+        for duration, want in ((2500, 40), (1500, 30)):
+            r = self.report(self.config([{"type": "blkparse", "file": path, "time_scale": 0.5}], duration))
+            ts = [t for t in r["tasks"] if t["name"].startswith("blkparse-")]
+            self.assertEqual(sum(t["read"]["total_ios"] + t["write"]["total_ios"] for t in ts), want, duration)
+
+    def test_iolog_and_window(self):
+        lines = ["fio version 3 iolog", "0 /dev/sdb add", "0 /dev/sdb open"]
+        lines += [f"{1000 * i} /dev/sdb {'write' if i % 2 else 'read'} {4096 * i} 4096" for i in range(100)]
+        path = self.write("job.log", "\n".join(lines) + "\n")
+        # start_ms 10, length_ms 20: the records at 10..29 ms, i.e. 20 of them
+        cfg = self.config([{"type": "iolog", "file": path, "start_ms": 10, "length_ms": 20}], 200)
+        r = self.report(cfg)
+        t = next(t for t in r["tasks"] if t["name"] == "iolog-iolog")
+        self.assertEqual(t["read"]["total_ios"] + t["write"]["total_ios"], 20)
+        self.assertEqual(t["write"]["io_bytes"], 10 * 4096)
+
+
+class FioWorkload(Base):
+    def test_rate_limited_job_bandwidth(self):
+        # rate=1m (fio 3.33: 1048576 bytes/s = 1024 KiB/s) on a null device: bw within 5%.
+        self.write("job.fio", "[global]\nfilename=/dev/sda\ndirect=1\nbs=4k\n[capped]\nrw=read\nrate=1m\n")
+        r = self.report(self.config([{"type": "fio", "file": "job.fio"}], 2000))
+        t = next(t for t in r["tasks"] if t["name"] == "capped")
+        self.assertAlmostEqual(t["read"]["bw"] / 1024.0, 1.0, delta=0.05)
+
+    def test_validate_shows_the_created_tasks(self):
+        self.write("job.fio", "[a]\nfilename=/dev/sda\nnumjobs=2\nprioclass=2\nprio=3\ncgroup=grp\ncgroup_weight=300\n")
+        p = run("validate", self.config([{"type": "fio", "file": "job.fio"}]))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        w = json.loads(p.stdout)["workloads"][0]
+        self.assertEqual(w["cgroups"], [{"name": "grp", "weight": 300}])
+        self.assertEqual([(t["name"], t["count"], t["ioprio"]) for t in w["tasks"]],
+                         [("a", 2, {"class": "be", "level": 3})])
+
+    def test_stonewall_runs_jobs_one_after_the_other(self):
+        # Each job reads 256 KiB at 1 MiB/s (~250 ms); the second waits for the first to exit.
+        self.write("job.fio", "[global]\nfilename=/dev/sda\ndirect=1\nsize=256k\nrate=1m\n[one]\n[two]\nstonewall\n")
+        r = self.report(self.config([{"type": "fio", "file": "job.fio"}], 2000))
+        one = next(t for t in r["tasks"] if t["name"] == "one")
+        two = next(t for t in r["tasks"] if t["name"] == "two")
+        self.assertEqual(one["read"]["io_bytes"], 256 * 1024)
+        self.assertEqual(two["read"]["io_bytes"], 256 * 1024)
+        self.assertGreaterEqual(two["read"]["runtime_ms"], 200)
+        self.assertLessEqual(one["exit_ms"], r["meta"]["sim_time_ms"] - two["read"]["runtime_ms"] + 1)
+
+
+class BadFiles(Base):
+    def test_bad_fio_files(self):
+        cases = [("[a]\nrw=sideways\n", ":2: rw=sideways: unknown rw mode"),
+                 ("[a]\nsize=-1m\n", ":2: size=-1m: a negative size"),
+                 ("[a]\nbs=4q\n", ":2: bs=4q: \"4q\" is not a size"),
+                 ("[a]\nrw=trim\n", ":2: rw=trim: trim (discard) is not modelled"),
+                 ("[a\n", ":1: section header")]
+        for text, frag in cases:
+            with self.subTest(frag):
+                path = self.write("bad.fio", text)
+                out = os.path.join(self.dir, "out.json")
+                self.assert_one_line_error(run("import", "fio", path, "--out", out), path + frag)
+                self.assertFalse(os.path.exists(out), "no output file on bad input")
+                cfg = self.config([{"type": "fio", "file": path}])
+                self.assert_one_line_error(run("run", cfg, "--out", out), path + frag)
+                self.assertFalse(os.path.exists(out))
+
+    def test_bad_traces(self):
+        cases = [("blkparse", "  8,0 1 1 0.000000001 5 D R 8 + 8 [a]\n  8,0 1 2 0.0000\n", ":2: truncated"),
+                 ("blkparse", "  8,0 1 1 0.000000001 5 D R x + 8 [a]\n", ":1: \"x + 8\" is not SECTOR"),
+                 ("msr", "1,h,0,Write,0,512,1\n2,h,0,Write,zero,512,1\n", ":2: Offset \"zero\""),
+                 ("msr", "1,h,0,Write,0,-4096,1\n", ":1: Size \"-4096\""),
+                 ("iolog", "fio version 3 iolog\n1 f read 0\n", ":2: read needs OFFSET LENGTH")]
+        for kind, text, frag in cases:
+            with self.subTest(frag):
+                path = self.write("bad.trace", text)
+                self.assert_one_line_error(run("validate", self.config([{"type": kind, "file": path}])), path + frag)
+
+    def test_missing_file_and_directory(self):
+        missing = os.path.join(self.dir, "none.fio")
+        self.assert_one_line_error(run("import", "fio", missing), missing + ": cannot open a fio job file")
+        self.assert_one_line_error(run("validate", self.config([{"type": "msr", "file": self.dir}])),
+                                   self.dir + ": is a directory")
+
+
+class Generators(Base):
+    def test_generated_events_follow_the_seed(self):
+        # ioprio_set at 200 Hz over 1 s: a Poisson count with mean 200 (sd 14): 140..260 holds
+        # with overwhelming probability; the same seed gives the same events, another seed others.
+        cfg = self.write("config.json", json.dumps({
+            "duration_ms": 1000, "devices": [{"name": "sda", "model": "null"}],
+            "tasks": [{"name": "t", "count": 2, "job": {"rw": "randread", "thinktime_us": 1000}}],
+            "generators": [{"type": "ioprio_set", "tasks": ["t.0", "t.1"], "rate_hz": 200,
+                            "ioprios": [{"class": "be", "level": 0}, {"class": "idle"}]}]}))
+        a, b, c = self.report(cfg), self.report(cfg), self.report(cfg, "--seed", "2")
+        self.assertEqual(a["events"], b["events"])
+        self.assertNotEqual(a["events"], c["events"])
+        self.assertTrue(140 <= len(a["events"]) <= 260, len(a["events"]))
+        self.assertTrue(all(e["type"] == "ioprio_set" and e["result"] == "ok" for e in a["events"]))
+
+    def test_fork_storm_with_lifetimes(self):
+        # forks at 50 Hz for 400 ms (mean 20), each child living 100 ms: every fork is followed
+        # by its child's exit, and the children appear in the report as tasks.
+        cfg = self.write("config.json", json.dumps({
+            "duration_ms": 600, "devices": [{"name": "sda", "model": "null"}],
+            "tasks": [{"name": "p", "job": {"rw": "randread", "thinktime_us": 500}}],
+            "generators": [{"type": "fork", "tasks": ["p"], "rate_hz": 50, "to_ms": 400, "lifetime_ms": 100,
+                            "clone_io": True}]}))
+        r = self.report(cfg)
+        forks = [e for e in r["events"] if e["type"] == "fork"]
+        exits = [e for e in r["events"] if e["type"] == "exit"]
+        self.assertGreater(len(forks), 0)
+        self.assertEqual(len(forks), len(exits))
+        self.assertTrue(all(e["result"] == "ok" for e in forks + exits), r["events"])
+        self.assertEqual(len([t for t in r["tasks"] if t["name"].startswith("p-g0f")]), len(forks))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,185 @@
+// Trace importers: FILETIME conversion with integers, blkparse RWBS flags, D and Q requests
+// with M/F merges, iolog v2/v3 timing, windowing and scaling, and bad lines (file and line).
+#include "sim/config/input_error.hpp"
+#include "tests/unit/fixture_file.hpp"
+#include "workloads/trace_import.hpp"
+
+#include <functional>
+#include <gtest/gtest.h>
+
+using namespace iosim;
+using iosim::testing::TempDir;
+
+namespace
+{
+
+trace::TraceOptions opts()
+{
+  trace::TraceOptions o;
+  o.capacity = 1ull << 40;
+  return o;
+}
+
+std::string error_of(const std::function<void()>& f)
+{
+  try {
+    f();
+  } catch (const InputError& e) {
+    std::string m = e.what();
+    return m.substr(m.rfind('/') + 1);
+  }
+  return "";
+}
+
+const char* kBlk = "  8,0    1        1     0.000000000   100  Q   R 1000 + 8 [reader]\n"
+                   "  8,0    1        2     0.000000100   100  G   R 1000 + 8 [reader]\n"
+                   "  8,0    1        3     0.000000200   100  I   R 1000 + 8 [reader]\n"
+                   "  8,0    1        4     0.000001000   100  Q   R 1008 + 8 [reader]\n"
+                   "  8,0    1        5     0.000001100   100  M   R 1008 + 8 [reader]\n"
+                   "  8,0    1        6     0.000002000   100  D   R 1000 + 16 [reader]\n"
+                   "  8,0    0        7     0.000500000   200  Q  WS 5000 + 8 [db]\n"
+                   "  8,0    0        8     0.000500100   200  I  WS 5000 + 8 [db]\n"
+                   "  8,0    0        9     0.000600000   200  D  WS 5000 + 8 [db]\n"
+                   "  8,0    0       10     0.000700000   300  Q   W 9000 + 16 [flush]\n"
+                   "  8,0    0       11     0.000700100   300  I   W 9000 + 16 [flush]\n"
+                   "  8,0    0       12     0.000800000     0  D   W 9000 + 16 [swapper]\n"
+                   "  8,0    0       13     0.001000000     0  C   R 1000 + 16 [0]\n"
+                   "  8,0    0       14     0.001000000   300  A   W 9000 + 8 <- (8,1) 8937\n"
+                   "CPU0 (sda):\n"
+                   " Reads Queued:           2,        8KiB\n";
+
+} // namespace
+
+TEST(Msr, FiletimeIsConvertedWithIntegers)
+{
+  TempDir dir;
+  // 128166385295514663 is beyond 2^53: as doubles, a 1-tick (100 ns) step would vanish.
+  std::string p = dir.write("t.csv", "128166385295514663,hm,0,Write,4096,512,10\n"
+                                     "128166385295514664,hm,0,Read,8192,1024,10\n"
+                                     "128166385295614663,hm,1,Write,0,4096,10\n");
+  auto imp      = trace::import_msr(p, opts());
+  ASSERT_EQ(imp.tasks.size(), 2u); // hm_0 and hm_1
+  EXPECT_EQ(imp.requests, 3u);
+  EXPECT_EQ(imp.bytes, 512u + 1024u + 4096u);
+  const auto& r = imp.tasks[0].records;
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].t_ns, 0u);
+  EXPECT_EQ(r[1].t_ns, 100u); // one FILETIME tick
+  EXPECT_TRUE(r[0].write);
+  EXPECT_FALSE(r[1].write);
+  EXPECT_EQ(imp.tasks[1].records[0].t_ns, 100000u * 100u); // 100000 ticks = 10 ms
+}
+
+TEST(Msr, BadLinesNameFileAndLine)
+{
+  TempDir dir;
+  auto bad = [&](const std::string& text) {
+    return error_of([&] { trace::import_msr(dir.write("t.csv", text), opts()); });
+  };
+  EXPECT_EQ(bad("1,hm,0,Write,0,512\n"),
+            "t.csv:1: 6 fields, expected 7: Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime");
+  EXPECT_EQ(bad("1,hm,0,Write,0,512,1\n2,hm,0,Erase,0,512,1\n"), "t.csv:2: Type \"Erase\" is not Read or Write");
+  EXPECT_EQ(bad("x,hm,0,Write,0,512,1\n"), "t.csv:1: Timestamp \"x\" is not a FILETIME (unsigned integer)");
+  EXPECT_EQ(bad("1,hm,0,Write,0,-512,1\n"), "t.csv:1: Size \"-512\" is not a positive byte count");
+}
+
+TEST(Blkparse, OneRequestPerDispatchWithRwbsFlags)
+{
+  TempDir dir;
+  auto imp = trace::import_blkparse(dir.write("t.txt", kBlk), opts());
+  EXPECT_EQ(imp.requests, 3u); // three D events
+  EXPECT_EQ(imp.bytes, (16u + 8u + 16u) * 512u);
+  ASSERT_EQ(imp.tasks.size(), 3u);
+  // The D at 0.000800 ran as pid 0, but the request was inserted by pid 300: it is 300's.
+  EXPECT_EQ(imp.tasks[0].key, "reader-100");
+  EXPECT_EQ(imp.tasks[1].key, "db-200");
+  EXPECT_EQ(imp.tasks[2].key, "flush-300");
+  const TraceRecord& rd = imp.tasks[0].records[0];
+  EXPECT_FALSE(rd.write);
+  EXPECT_TRUE(rd.sync); // reads are sync (spec E.2)
+  EXPECT_EQ(rd.offset, 1000u * 512u);
+  EXPECT_EQ(rd.bytes, 16u * 512u); // the D carries the merged size
+  EXPECT_EQ(rd.t_ns, 0u);          // the first request (D at 2 us) is the time origin
+  const TraceRecord& ws = imp.tasks[1].records[0];
+  EXPECT_EQ(ws.t_ns, 598000u); // D at 600 us
+  EXPECT_TRUE(ws.write);
+  EXPECT_TRUE(ws.sync);                       // WS: REQ_SYNC
+  EXPECT_FALSE(imp.tasks[2].records[0].sync); // W without S: async writeback
+}
+
+TEST(Blkparse, QueuedBiosWithMergesJoinTheirRequest)
+{
+  TempDir dir;
+  auto o      = opts();
+  o.blk_event = "Q";
+  auto imp    = trace::import_blkparse(dir.write("t.txt", kBlk), o);
+  EXPECT_EQ(imp.requests, 3u); // four Q, one of them merged (M) into the first
+  ASSERT_EQ(imp.tasks[0].records.size(), 1u);
+  EXPECT_EQ(imp.tasks[0].records[0].bytes, 16u * 512u);
+  EXPECT_EQ(imp.tasks[0].records[0].t_ns, 0u);
+}
+
+TEST(Blkparse, BadLinesNameFileAndLine)
+{
+  TempDir dir;
+  auto bad = [&](const std::string& text) {
+    return error_of([&] { trace::import_blkparse(dir.write("t.txt", text), opts()); });
+  };
+  EXPECT_EQ(bad("  8,0 1 1 0.000000000 100 D\n"),
+            "t.txt:1: truncated blkparse event (expected DEV CPU SEQ TIME PID ACTION RWBS ...)");
+  EXPECT_EQ(bad("  8,0 1 1 0.0000 1x D R 8 + 8 [a]\n"), "t.txt:1: \"1x\" is not a PID");
+  EXPECT_EQ(bad("  8,0 1 1 zero 1 D R 8 + 8 [a]\n"), "t.txt:1: \"zero\" is not a time SECONDS.NANOSECONDS");
+  EXPECT_EQ(bad("  8,0 1 1 0.1 1 D R 8 + 8 [a]\nhello\n"),
+            "t.txt:2: not a blkparse event line (expected MAJ,MIN CPU SEQ TIME PID ACTION RWBS ...)");
+  EXPECT_EQ(bad("  8,0 1 1 0.1 1 D R 8 + 8 [a]\n  8,16 1 1 0.2 1 D R 8 + 8 [a]\n").substr(0, 44),
+            "t.txt:2: requests on devices 8,0 and 8,16: c");
+}
+
+TEST(Iolog, Version3TimestampsAreMicroseconds)
+{
+  TempDir dir;
+  auto imp = trace::import_iolog(dir.write("l.log", "fio version 3 iolog\n0 /dev/sda add\n1 /dev/sda open\n"
+                                                    "10 /dev/sda read 0 4096\n250 /dev/sda write 8192 8192\n"
+                                                    "300 /dev/sda sync 0 0\n400 /dev/sda close\n"),
+                                 opts());
+  EXPECT_EQ(imp.iolog_version, 3);
+  ASSERT_EQ(imp.requests, 2u);
+  const auto& r = imp.tasks[0].records;
+  EXPECT_EQ(r[0].t_ns, 0u);
+  EXPECT_EQ(r[1].t_ns, 240000u); // (250 - 10) us
+  EXPECT_TRUE(r[1].write);
+  EXPECT_EQ(imp.warnings.size(), 1u); // the sync entry
+}
+
+TEST(Iolog, Version2HasNoTimestampsButWaits)
+{
+  TempDir dir;
+  auto imp = trace::import_iolog(dir.write("l.log", "fio version 2 iolog\nf add\nf open\nf read 0 512\nf wait 1000\n"
+                                                    "f write 512 512\nf close\n"),
+                                 opts());
+  EXPECT_EQ(imp.iolog_version, 2);
+  ASSERT_EQ(imp.requests, 2u);
+  EXPECT_EQ(imp.tasks[0].records[1].t_ns, 1000000u);
+  auto bad = [&](const std::string& text) {
+    return error_of([&] { trace::import_iolog(dir.write("l.log", text), opts()); });
+  };
+  EXPECT_EQ(bad("fio version 2 iolog\nf read 0\n"), "l.log:2: read needs OFFSET LENGTH");
+  EXPECT_EQ(bad("fio version 3 iolog\n5 f fly 0 1\n").substr(0, 30), "l.log:2: unknown action \"fly\" ");
+  EXPECT_EQ(bad("fio version 9 iolog\n").substr(0, 20), "l.log:1: expected th");
+}
+
+TEST(Trace, WindowAndScale)
+{
+  TempDir dir;
+  auto o      = opts();
+  o.start_ns  = 1000000; // skip the first ms
+  o.length_ns = 2000000; // keep two
+  o.scale_ppm = 500000;  // twice as fast
+  auto imp    = trace::import_msr(dir.write("t.csv", "0,h,0,Read,0,512,1\n10000,h,0,Read,0,512,1\n"
+                                                        "25000,h,0,Read,0,512,1\n30000,h,0,Read,0,512,1\n"),
+                                  o);
+  // ticks 10000 = 1 ms and 25000 = 2.5 ms are inside [1, 3) ms; 3 ms is not.
+  ASSERT_EQ(imp.requests, 2u);
+  EXPECT_EQ(imp.tasks[0].records[0].t_ns, 0u);
+  EXPECT_EQ(imp.tasks[0].records[1].t_ns, 750000u); // 1.5 ms at half the time
+}
