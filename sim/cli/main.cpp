@@ -164,7 +164,6 @@ static int dispatch(int argc, char** argv)
     if (args.size() < 2) throw po::error("merge: expected OUT.jsonl SHARD.jsonl...");
     return cmd_merge(args.front(), std::vector<std::string>(args.begin() + 1, args.end()));
   }
-  return usage_error("unknown command '" + cmd + "'; expected run, validate, explain, sweep or merge");
   if (cmd == "import") return cmd_import(args);
   return usage_error("unknown command '" + cmd + "'; expected run, validate, sweep, merge, import or explain");
 }
