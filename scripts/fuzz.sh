@@ -13,14 +13,24 @@ if [[ -n ${FUZZ_CORPUS_DIR:-} ]]; then
   mkdir -p "$work"
 else
   work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
 fi
 seeds=()
+# File seeds go into one directory (libFuzzer takes corpus directories): the project's inputs,
+# plus the public cases in ../shared/cases when that folder sits beside the checkout.
+seeddir=$(mktemp -d)
+trap 'rm -rf "$seeddir"; [[ -z ${FUZZ_CORPUS_DIR:-} ]] && rm -rf "$work"' EXIT
+shared=$root/../shared/cases
+copy() { for f in "$@"; do [[ -f $f ]] && cp "$f" "$seeddir/" || true; done; }
 case $target in
   config) seeds+=("$root/configs" "$root/tests/hostile") ;;
+  jobfile) copy "$root"/configs/inputs/*.fio "$shared"/*.fio ;;
+  blkparse) copy "$root"/configs/inputs/*blkparse* "$shared"/*blkparse*.txt ;;
+  msr) copy "$root"/configs/inputs/*.csv "$shared"/*.csv ;;
+  iolog) copy "$root"/configs/inputs/*iolog* ;;
 esac
+seeds+=("$seeddir")
 [[ -d $root/fuzz/corpus/$target ]] && seeds+=("$root/fuzz/corpus/$target")
 # -rss_limit_mb / -max_len: the documented input caps keep each input bounded; a slow input
 # (over 10 s) counts as a finding too.
-exec "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+"$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="${FUZZ_ARTIFACTS:-./}" "$work" "${seeds[@]}"

@@ -7,6 +7,7 @@
 // carry no data and are skipped. A (remap) lines are checked and skipped: the remapped request
 // appears again on the target device. Other actions (G, P, U, C, X, ...) are ignored.
 #include "sim/config/input_error.hpp"
+#include "sim/config/input_file.hpp"
 #include "workloads/fio_jobfile.hpp"
 #include "workloads/trace_import.hpp"
 
@@ -96,7 +97,7 @@ struct Pending {
 
 TraceImport import_blkparse(const std::string& path, const TraceOptions& opt)
 {
-  std::string text = fio::read_input_file(path, "a blkparse text file");
+  std::string text = read_text_input(path, "a blkparse text file", kMaxTraceBytes);
   std::istringstream in(text);
   std::string line;
   int lineno = 0, skipped = 0, lost_merges = 0;

@@ -6,6 +6,7 @@
 //   [TIMESTAMP] FILENAME sync|datasync|trim ...          (skipped, counted in a warning)
 //   FILENAME wait MICROSECONDS                            (v2 only: a pause before what follows)
 // v2 has no timestamps: its requests are replayed closed-loop (each after the previous one).
+#include "sim/config/input_file.hpp"
 #include "workloads/fio_jobfile.hpp"
 #include "workloads/trace_import.hpp"
 
@@ -17,7 +18,7 @@ namespace iosim::trace
 
 TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
 {
-  std::string text = fio::read_input_file(path, "a fio iolog");
+  std::string text = read_text_input(path, "a fio iolog", kMaxTraceBytes);
   std::istringstream in(text);
   std::string line;
   int lineno = 0, version = 0, skipped = 0;

@@ -1,6 +1,8 @@
 // fio job file grammar (see fio_jobfile.hpp).
 #include "workloads/fio_jobfile.hpp"
 
+#include "sim/config/input_file.hpp"
+
 #include "sim/config/input_error.hpp"
 
 #include <cerrno>
@@ -11,20 +13,6 @@
 
 namespace iosim::fio
 {
-
-std::string read_input_file(const std::string& path, const char* what)
-{
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw InputError(path + ": is a directory, expected " + what);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open " + what + ": " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (text.find('\0') != std::string::npos) throw InputError(path + ": contains a NUL byte, expected " + what);
-  return text;
-}
 
 static std::string trim(const std::string& s)
 {
@@ -94,7 +82,7 @@ std::vector<Job> parse_jobfile_text(const std::string& text, const std::string& 
 
 std::vector<Job> parse_jobfile(const std::string& path)
 {
-  return parse_jobfile_text(read_input_file(path, "a fio job file"), path);
+  return parse_jobfile_text(read_text_input(path, "a fio job file", kMaxJobFileBytes), path);
 }
 
 } // namespace iosim::fio

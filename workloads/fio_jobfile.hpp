@@ -24,7 +24,5 @@ struct Job {
 std::vector<Job> parse_jobfile_text(const std::string& text, const std::string& file);
 std::vector<Job> parse_jobfile(const std::string& path);
 
-// Reads a whole input file; rejects a missing file or a directory with one clear line.
-std::string read_input_file(const std::string& path, const char* what);
 
 } // namespace iosim::fio

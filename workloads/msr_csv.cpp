@@ -3,6 +3,7 @@
 // Timestamp in Windows FILETIME (100 ns ticks since 1601-01-01 UTC, beyond a double's exact
 // range, so converted with integers only), Type Read or Write, Offset and Size in bytes,
 // ResponseTime in 100 ns ticks (read and checked, not replayed: the simulated device decides).
+#include "sim/config/input_file.hpp"
 #include "workloads/fio_jobfile.hpp"
 #include "workloads/trace_import.hpp"
 
@@ -15,7 +16,7 @@ namespace iosim::trace
 
 TraceImport import_msr(const std::string& path, const TraceOptions& opt)
 {
-  std::string text = fio::read_input_file(path, "an MSR Cambridge CSV trace");
+  std::string text = read_text_input(path, "an MSR Cambridge CSV trace", kMaxTraceBytes);
   std::istringstream in(text);
   std::string line;
   int lineno = 0;

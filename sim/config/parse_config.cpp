@@ -304,7 +304,7 @@ Scenario load_config_text(const std::string& path, const std::string& text, cons
 
 Scenario load_config(const std::string& path, const std::vector<std::string>& overrides)
 {
-  return load_config_text(path, read_input_file(path, "config file", kMaxConfigBytes), overrides);
+  return load_config_text(path, read_input_file(path, "a config file", kMaxConfigBytes), overrides);
 }
 
 } // namespace iosim

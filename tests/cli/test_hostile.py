@@ -103,6 +103,29 @@ class Hostile(unittest.TestCase):
     def test_missing_file(self):
         self.rejects(os.path.join(self.dir, "absent.json"), "cannot open config file")
 
+    def test_importer_inputs_are_capped(self):
+        """Job files and traces: a line over 64 KiB, binary garbage and a directory each get one
+        line naming the file (and line), exit 2 (docs/testing.md "Limits")."""
+        long_fio = os.path.join(self.dir, "long.fio")
+        with open(long_fio, "w") as f:
+            f.write("[job]\nrw=read\n; " + "x" * (70 << 10) + "\n")
+        p = iosim("import", "fio", long_fio)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertIn(f"{long_fio}:3: line is {3 + (70 << 10)} bytes, more than the 64 KiB limit", p.stderr)
+        garbage = os.path.join(CORPUS, "garbage.bin")
+        for kind in ("blkparse", "msr", "iolog"):
+            for trace, fragment in ((garbage, f"{garbage}:"), (self.dir, "is a directory")):
+                with self.subTest(kind=kind, trace=os.path.basename(trace)):
+                    cfg = os.path.join(self.dir, f"{kind}.json")
+                    with open(cfg, "w") as f:
+                        json.dump({"devices": [{"name": "sda", "model": "hdd"}],
+                                   "workloads": [{"type": kind, "file": trace}]}, f)
+                    p = iosim("validate", cfg)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                    self.assertIn(fragment, p.stderr)
+
     def test_hostile_flags(self):
         cfg = os.path.join(CORPUS, "..", "..", "configs", "quickstart.json")
         for args, fragment in [
