@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DEMO_CONFIG ?= configs/quickstart.json
 DEMO_OUT ?= out/quickstart-report.json
 
-.PHONY: all deps configure build demo test clean format
+.PHONY: all deps configure build demo test clean format bench
 
 all: build
 
@@ -32,3 +32,8 @@ clean:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# Benchmarks (bench/, issue 7): regenerates bench/RESULTS.md. BENCH_FULL=1: full sizes (10^7
+# requests, 1,000-seed sweeps); BENCH_SMOKE=1: smallest sizes once each (what ctest's bench.smoke runs).
+bench: build
+	/usr/bin/python3 bench/run_bench.py --iosim $(BUILD)/iosim --floor $(BUILD)/iosim_floor --out bench/RESULTS.md
