@@ -136,6 +136,7 @@ void Kernel::call_rcu_free(cfq_io_context* cic, const char* label)
     if (t->kernel_depth > 0)
       cb.waits[t] = t->kernel_exits;
   rcu_pending_.push_back(cb);
+  rcu_dirty_ = true;
 }
 
 void Kernel::call_rcu_free_task(task_struct* t, const char* label)
@@ -150,6 +151,7 @@ void Kernel::call_rcu_free_task(task_struct* t, const char* label)
 
 void Kernel::rcu_process()
 {
+  rcu_dirty_ = false;
   for (std::size_t i = 0; i < rcu_pending_.size();) {
     bool done = true;
     for (const auto& [t, exits] : rcu_pending_[i].waits)
@@ -161,6 +163,7 @@ void Kernel::rcu_process()
     }
     RcuCallback cb = rcu_pending_[i];
     rcu_pending_.erase(rcu_pending_.begin() + static_cast<long>(i));
+    rcu_dirty_ = true; // earlier callbacks may wait on the task this one frees: next step re-checks
     if (cb.task)
       task_cache.free(cb.task, now(), cb.pid, cb.label);
     else if (!cic_cache.free(cb.cic, now(), cb.pid, cb.label))
@@ -233,7 +236,8 @@ void Kernel::on_step(task_struct* t, const StepId& id)
 {
   oracle.record_step(t->pid, id, now());
   mem.drain_due(now());
-  rcu_process();
+  if (rcu_dirty_)
+    rcu_process();
 }
 
 void Kernel::on_release(task_struct* t, SpinLock&) { mem.release(t); }

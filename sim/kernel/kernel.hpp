@@ -95,6 +95,8 @@ public:
   /// that found it under rcu_read_lock (sys_ioprio_set's find_task_by_vpid) may still use it.
   void call_rcu_free_task(task_struct* t, const char* label);
   void rcu_barrier();
+  /// A task_struct was allocated (possibly at a freed one's address): RCU state to re-check.
+  void rcu_note_task_alloc() { rcu_dirty_ = true; }
   void kernel_enter();
   void kernel_exit();
 
@@ -139,6 +141,11 @@ private:
     const char* label;
   };
   std::vector<RcuCallback> rcu_pending_;
+  /// Something rcu_process reads may have changed since its last pass found nothing to do: a
+  /// callback was queued, one was run (it may have freed a task others wait on), or a task was
+  /// allocated (a reused task_struct). Quiescent states (kernel_exit) run rcu_process at once.
+  /// on_step skips the pass otherwise: it would find nothing (O(1) per step, issue 7).
+  bool rcu_dirty_ = false;
   std::unique_ptr<IocApi> api_;
   bool in_global_check_ = false;
   unsigned forced_failures_ = 0;
