@@ -132,8 +132,8 @@ void Kernel::call_rcu_free(cfq_io_context* cic, const char* label)
 {
   step(label, StepKind::free, "call_rcu");
   RcuCallback cb{cic, nullptr, cic->id, {}, current_pid(), label};
-  for (task_struct* t : task_cache.live_objects())
-    if (t->kernel_depth > 0)
+  for (task_struct* t : in_kernel_)
+    if (t->live && t->kernel_depth > 0)
       cb.waits[t] = t->kernel_exits;
   rcu_pending_.push_back(cb);
   rcu_dirty_ = true;
@@ -142,8 +142,8 @@ void Kernel::call_rcu_free(cfq_io_context* cic, const char* label)
 void Kernel::call_rcu_free_task(task_struct* t, const char* label)
 {
   RcuCallback cb{nullptr, t, t->id, {}, current_pid(), label};
-  for (task_struct* o : task_cache.live_objects())
-    if (o != t && o->kernel_depth > 0)
+  for (task_struct* o : in_kernel_)
+    if (o != t && o->live && o->kernel_depth > 0)
       cb.waits[o] = o->kernel_exits;
   rcu_pending_.push_back(cb);
   rcu_process();
@@ -181,8 +181,10 @@ void Kernel::rcu_barrier()
 void Kernel::kernel_enter()
 {
   if (task_struct* t = current()) {
-    if (t->kernel_depth++ == 0)
+    if (t->kernel_depth++ == 0) {
       t->alloc_failure_injected = false;
+      in_kernel_.insert(t);
+    }
   }
 }
 
@@ -190,6 +192,7 @@ void Kernel::kernel_exit()
 {
   if (task_struct* t = current()) {
     if (--t->kernel_depth == 0) {
+      in_kernel_.erase(t);
       ++t->kernel_exits;
       rcu_process();
     }

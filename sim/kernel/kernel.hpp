@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -146,6 +147,10 @@ private:
   /// allocated (a reused task_struct). Quiescent states (kernel_exit) run rcu_process at once.
   /// on_step skips the pass otherwise: it would find nothing (O(1) per step, issue 7).
   bool rcu_dirty_ = false;
+  /// Tasks whose kernel_depth went 0 -> 1 and not yet back (a superset of those inside a kernel
+  /// entry point: entries are re-checked). call_rcu records waits for those only, instead of
+  /// scanning every task ever allocated: O(tasks in the kernel), not O(tasks), per call (issue 7).
+  std::set<task_struct*> in_kernel_;
   std::unique_ptr<IocApi> api_;
   bool in_global_check_ = false;
   unsigned forced_failures_ = 0;
