@@ -11,7 +11,7 @@ ANALYSIS = /usr/bin/python3 analysis/iosim_analysis.py
 SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps configure build demo readme-plots test check-long san-build fuzz clean format
+.PHONY: all deps configure build demo readme-plots test check-long san-build fuzz bench clean format
 
 all: build
 
@@ -69,3 +69,8 @@ clean:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# Benchmarks (bench/, issue 7): regenerates bench/RESULTS.md. BENCH_FULL=1: full sizes (10^7
+# requests, 1,000-seed sweeps); BENCH_SMOKE=1: smallest sizes once each (what ctest's bench.smoke runs).
+bench: build
+	/usr/bin/python3 bench/run_bench.py --iosim $(BUILD)/iosim --floor $(BUILD)/iosim_floor --out bench/RESULTS.md

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PACKAGES=(make cmake g++ pkg-config libsimgrid-dev nlohmann-json3-dev libboost-program-options-dev
-          libgtest-dev libssl-dev python3 python3-matplotlib python3-numpy parallel clang)
+          libgtest-dev libssl-dev python3 python3-matplotlib python3-numpy parallel clang
+          time) # time: /usr/bin/time -v for the peak RSS figures of `make bench`
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -216,8 +216,8 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
                                                            : EventType::cgroup_move;
     std::vector<std::string> keys = {"at_ms", "type", "task"};
     if (es.type == EventType::fork) keys.insert(keys.end(), {"child", "clone_io"});
-    if (es.type == EventType::ioprio_set) keys.insert(keys.end(), {"by", "ioprio"});
-    if (es.type == EventType::ioprio_get) keys.push_back("by");
+    if (es.type == EventType::ioprio_set) keys.insert(keys.end(), {"by", "ioprio", "every_us", "until_ms"});
+    if (es.type == EventType::ioprio_get) keys.insert(keys.end(), {"by", "every_us", "until_ms"});
     if (es.type == EventType::cgroup_move) keys.push_back("cgroup");
     e.only_keys(keys);
     es.at_ms = uint64_t(e.get_int("at_ms", 0, int64_t(sc.duration_ms)));
@@ -242,6 +242,16 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
       if (es.by != "admin" && !known.count(es.by))
         e.fail("by", "\"" + es.by + "\" is not a task instance (or \"admin\", a root task with CAP_SYS_NICE)");
       ne["by"] = es.by;
+      // A repeated call (a storm): every every_us from at_ms while before until_ms.
+      es.every_us = uint64_t(e.get_int("every_us", 0, 3600000000, 0));
+      if (es.every_us) {
+        es.until_ms =
+            uint64_t(e.get_int("until_ms", int64_t(es.at_ms), int64_t(sc.duration_ms), int64_t(sc.duration_ms)));
+        ne["every_us"] = es.every_us;
+        ne["until_ms"] = es.until_ms;
+      } else if (e.has("until_ms")) {
+        e.fail("until_ms", "is only meaningful with every_us (a repeated call)");
+      }
       if (es.type == EventType::ioprio_set) {
         json nio;
         es.ioprio    = parse_ioprio(e.child("ioprio"), nio);

@@ -119,6 +119,8 @@ const char* to_string(EventType t);
 struct EventSpec {
   uint64_t at_ms = 0;
   uint64_t at_ns = 0; // at_ms in ns for config events; generated events are timed in ns
+  uint64_t every_us = 0; // ioprio_set/ioprio_get: repeat every this many us (0 = once) ...
+  uint64_t until_ms = 0; // ... while the time is before until_ms
   EventType type = EventType::exit;
   std::string task;         // target task instance name
   std::string by;           // ioprio_set/get: the calling task instance (default: an admin task, uid 0)

@@ -4,6 +4,8 @@
 #include "kernel/ioc_api.hpp"
 #include "sim/engine/world.hpp"
 
+#include <algorithm>
+
 namespace iosim
 {
 
@@ -118,10 +120,28 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
 
 } // namespace
 
+// Every occurrence of every event, in time order (ties: config order, then occurrence order).
+// A repeated event (every_us) occurs at at_ms + k * every_us for as long as that is before
+// until_ms.
+static std::vector<std::pair<uint64_t, const EventSpec*>> occurrences(const World& w)
+{
+  std::vector<std::pair<uint64_t, const EventSpec*>> occ;
+  for (const EventSpec& e : w.events) { // config events and the generators' draws (at_ns)
+    uint64_t at = e.at_ns;
+    occ.emplace_back(at, &e);
+    if (!e.every_us) continue;
+    for (uint64_t t = at + e.every_us * 1000; t < e.until_ms * 1000000; t += e.every_us * 1000)
+      occ.emplace_back(t, &e);
+  }
+  std::stable_sort(occ.begin(), occ.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return occ;
+}
+
 void admin_main(World& w)
 {
-  for (const EventSpec& e : w.events) {
-    sleep_until_ns(w, e.at_ns);
+  for (const auto& [at_ns, ep] : occurrences(w)) {
+    const EventSpec& e = *ep;
+    sleep_until_ns(w, at_ns);
     switch (e.type) {
     case EventType::exit: {
       size_t rec = record(w, e, "");

@@ -15,6 +15,7 @@ static void get_request(World& w, TaskRt& t, DeviceRt& d, bool sync)
     d.slot_waiters[sync].push_back(&t);
     t.wake->acquire();
     w.wakeups++;
+    w.waits++;
   }
   int used = w.sc.kernel.nr_requests - d.free_slots[sync];
   if (used + 1 >= w.sc.kernel.nr_requests) kernel::ioc_for_batching(*w.k);

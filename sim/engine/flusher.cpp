@@ -50,6 +50,7 @@ void buffered_write(World& w, TaskRt& t, DeviceRt& d, uint64_t off, uint64_t len
     if (d.flusher) d.flusher->wake->release();
     t.wake->acquire();
     w.wakeups++;
+    w.waits++;
   }
   TaskResult& r = w.res(t);
   r.write.record(len, now_ns() - t0);

@@ -27,6 +27,7 @@ kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::
 
 void start_actor(World& w, const std::string& name, kernel::task_struct* kt, std::function<void()> body)
 {
+  w.actors++;
   sg4::Actor::create(name, w.host, [&w, kt, body = std::move(body)] {
     guarded(kt->comm.c_str(), [&] {
       w.exec->bind_current(kt);
@@ -59,6 +60,7 @@ void settle_arrive(World& w)
   s.arrived++;
   if (try_settle(w)) return;
   s.blocked++;
+  w.waits++;
   s.sem->acquire();
 }
 

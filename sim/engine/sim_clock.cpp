@@ -14,6 +14,7 @@ void sleep_until_ns(World& w, uint64_t t_ns)
   uint64_t now = now_ns();
   if (t_ns <= now) return;
   w.wakeups++;
+  w.sleeps++;
   sg4::this_actor::sleep_for(double(t_ns - now) / 1e9);
 }
 
@@ -21,14 +22,19 @@ void wait_until_ns(World& w, const sg4::SemaphorePtr& s, uint64_t t_ns)
 {
   w.wakeups++;
   if (t_ns == UINT64_MAX) {
+    w.waits++;
     s->acquire();
     return;
   }
   uint64_t now = now_ns();
   if (t_ns <= now) {
-    if (!s->would_block()) s->acquire();
+    if (!s->would_block()) {
+      w.waits++;
+      s->acquire();
+    }
     return;
   }
+  w.timed_waits++;
   s->acquire_timeout(double(t_ns - now) / 1e9);
 }
 

@@ -14,11 +14,16 @@ std::uint64_t SimExec::now_ns() const { return iosim::now_ns(); }
 kernel::task_struct* SimExec::current() const
 {
   if (sg4::Actor::is_maestro()) return nullptr;
-  auto it = by_actor_.find(sg4::this_actor::get_pid());
-  return it == by_actor_.end() ? nullptr : it->second;
+  auto pid = size_t(sg4::this_actor::get_pid());
+  return pid < by_actor_.size() ? by_actor_[pid] : nullptr;
 }
 
-void SimExec::bind_current(kernel::task_struct* t) { by_actor_[sg4::this_actor::get_pid()] = t; }
+void SimExec::bind_current(kernel::task_struct* t)
+{
+  auto pid = size_t(sg4::this_actor::get_pid());
+  if (pid >= by_actor_.size()) by_actor_.resize(pid + 1, nullptr);
+  by_actor_[pid] = t;
+}
 
 void SimExec::yield(const kernel::StepId& id)
 {

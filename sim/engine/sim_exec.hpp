@@ -8,7 +8,7 @@
 #include <simgrid/s4u.hpp>
 
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 namespace iosim
 {
@@ -30,7 +30,9 @@ class SimExec : public kernel::Exec
  private:
   World& w_;
   double jitter_mean_ns_;
-  std::unordered_map<aid_t, kernel::task_struct*> by_actor_;
+  // Indexed by actor pid (SimGrid gives pids 1, 2, 3... in creation order): current() runs at
+  // every kernel step, a vector index is cheaper than the hash lookup it replaces (issue 7).
+  std::vector<kernel::task_struct*> by_actor_;
 };
 
 } // namespace iosim

@@ -109,8 +109,12 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   for (auto& d : w.devices)
     kernel::cfq_exit_queue(*w.k, d->cfqd);
   w.k->check_quiescence();
-  out.correctness   = correctness_json(w.k->oracle);
-  out.engine_events = w.wakeups;
+  out.correctness        = correctness_json(w.k->oracle);
+  out.engine_events      = w.wakeups;
+  out.engine_sleeps      = w.sleeps;
+  out.engine_waits       = w.waits;
+  out.engine_timed_waits = w.timed_waits;
+  out.engine_actors      = w.actors;
   for (auto& d : w.devices) {
     out.devices[size_t(d->index)].dirty_bytes_at_end = d->cache.dirty_bytes;
     out.devices[size_t(d->index)].scheduler          = d->elv->report();

@@ -94,6 +94,8 @@ struct World {
   int live_flushers        = 0;
   uint64_t next_request_id = 1;
   uint64_t wakeups         = 0;
+  // SimGrid blocking calls made, by kind (report `engine`; see RunResult).
+  uint64_t sleeps = 0, waits = 0, timed_waits = 0, actors = 0;
   bool record_events       = false;
   std::unique_ptr<SimExec> exec;
   std::unique_ptr<kernel::Kernel> k;

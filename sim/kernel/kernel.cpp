@@ -132,17 +132,18 @@ void Kernel::call_rcu_free(cfq_io_context* cic, const char* label)
 {
   step(label, StepKind::free, "call_rcu");
   RcuCallback cb{cic, nullptr, cic->id, {}, current_pid(), label};
-  for (task_struct* t : task_cache.live_objects())
-    if (t->kernel_depth > 0)
+  for (task_struct* t : in_kernel_)
+    if (t->live && t->kernel_depth > 0)
       cb.waits[t] = t->kernel_exits;
   rcu_pending_.push_back(cb);
+  rcu_dirty_ = true;
 }
 
 void Kernel::call_rcu_free_task(task_struct* t, const char* label)
 {
   RcuCallback cb{nullptr, t, t->id, {}, current_pid(), label};
-  for (task_struct* o : task_cache.live_objects())
-    if (o != t && o->kernel_depth > 0)
+  for (task_struct* o : in_kernel_)
+    if (o != t && o->live && o->kernel_depth > 0)
       cb.waits[o] = o->kernel_exits;
   rcu_pending_.push_back(cb);
   rcu_process();
@@ -150,6 +151,7 @@ void Kernel::call_rcu_free_task(task_struct* t, const char* label)
 
 void Kernel::rcu_process()
 {
+  rcu_dirty_ = false;
   for (std::size_t i = 0; i < rcu_pending_.size();) {
     bool done = true;
     for (const auto& [t, exits] : rcu_pending_[i].waits)
@@ -161,6 +163,7 @@ void Kernel::rcu_process()
     }
     RcuCallback cb = rcu_pending_[i];
     rcu_pending_.erase(rcu_pending_.begin() + static_cast<long>(i));
+    rcu_dirty_ = true; // earlier callbacks may wait on the task this one frees: next step re-checks
     if (cb.task)
       task_cache.free(cb.task, now(), cb.pid, cb.label);
     else if (!cic_cache.free(cb.cic, now(), cb.pid, cb.label))
@@ -178,8 +181,10 @@ void Kernel::rcu_barrier()
 void Kernel::kernel_enter()
 {
   if (task_struct* t = current()) {
-    if (t->kernel_depth++ == 0)
+    if (t->kernel_depth++ == 0) {
       t->alloc_failure_injected = false;
+      in_kernel_.insert(t);
+    }
   }
 }
 
@@ -187,6 +192,7 @@ void Kernel::kernel_exit()
 {
   if (task_struct* t = current()) {
     if (--t->kernel_depth == 0) {
+      in_kernel_.erase(t);
       ++t->kernel_exits;
       rcu_process();
     }
@@ -233,7 +239,8 @@ void Kernel::on_step(task_struct* t, const StepId& id)
 {
   oracle.record_step(t->pid, id, now());
   mem.drain_due(now());
-  rcu_process();
+  if (rcu_dirty_)
+    rcu_process();
 }
 
 void Kernel::on_release(task_struct* t, SpinLock&) { mem.release(t); }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,6 +96,8 @@ public:
   /// that found it under rcu_read_lock (sys_ioprio_set's find_task_by_vpid) may still use it.
   void call_rcu_free_task(task_struct* t, const char* label);
   void rcu_barrier();
+  /// A task_struct was allocated (possibly at a freed one's address): RCU state to re-check.
+  void rcu_note_task_alloc() { rcu_dirty_ = true; }
   void kernel_enter();
   void kernel_exit();
 
@@ -139,6 +142,15 @@ private:
     const char* label;
   };
   std::vector<RcuCallback> rcu_pending_;
+  /// Something rcu_process reads may have changed since its last pass found nothing to do: a
+  /// callback was queued, one was run (it may have freed a task others wait on), or a task was
+  /// allocated (a reused task_struct). Quiescent states (kernel_exit) run rcu_process at once.
+  /// on_step skips the pass otherwise: it would find nothing (O(1) per step, issue 7).
+  bool rcu_dirty_ = false;
+  /// Tasks whose kernel_depth went 0 -> 1 and not yet back (a superset of those inside a kernel
+  /// entry point: entries are re-checked). call_rcu records waits for those only, instead of
+  /// scanning every task ever allocated: O(tasks in the kernel), not O(tasks), per call (issue 7).
+  std::set<task_struct*> in_kernel_;
   std::unique_ptr<IocApi> api_;
   bool in_global_check_ = false;
   unsigned forced_failures_ = 0;

@@ -10,6 +10,7 @@ namespace iosim::kernel {
 static task_struct* alloc_task(Kernel& k, const std::string& comm)
 {
   task_struct* t = k.task_cache.alloc(k.now(), k.current_pid(), "copy_process");
+  k.rcu_note_task_alloc();
   t->pid = k.alloc_pid();
   t->comm = comm;
   t->rng = Rng(k.cfg.seed * 1000003ULL + static_cast<std::uint64_t>(t->pid));

@@ -59,6 +59,9 @@ struct RunResult {
   std::vector<std::vector<std::vector<Span>>> cgroup_service; // [cgroup][device]
   std::vector<EventResult> events;
   uint64_t engine_events = 0;
+  // What the engine asked of SimGrid (the benchmark floor, bench/floor.cpp, is matched to these):
+  // timed sleeps, untimed semaphore waits, semaphore waits with a timeout, actors started.
+  uint64_t engine_sleeps = 0, engine_waits = 0, engine_timed_waits = 0, engine_actors = 0;
   nlohmann::json correctness;           // from the kernel model's oracle (null: no detector ran)
   std::map<int, std::string> pid_names; // every kernel task (tasks, flushers, admin, irq contexts)
   std::string events_jsonl;             // one JSON object per line, when --events is given

@@ -193,6 +193,52 @@ def trace_replay(r):
         if t["read"]["io_bytes"] + t["write"]["io_bytes"] != nbytes:
             f.append(f"pid {pid}: {t['read']['io_bytes'] + t['write']['io_bytes']} bytes, expected {nbytes}")
     f += _between("device utilization", r["device"][0]["utilization"], 0.9, 1.0)
+def bench_standard(r):
+    # configs/bench-standard.json (issue 7's standard mixed scenario, 60 s on one HDD).
+    f = []
+    tasks = [t for t in r["tasks"] if t["kind"] == "task"]
+    if len(tasks) != 64:
+        f.append(f"{len(tasks)} tasks, expected 32 + 16 + 8 + 8 = 64")
+    # 56 sync tasks at depth 1: a request is always waiting, the disk never idles.
+    f += _between("device utilization", r["device"][0]["utilization"], 0.95, 1.0)
+    # Worst case per request: full-stroke seek 17 ms + one turn 60/7200 s + 128 KiB at the inner
+    # 75 MB/s (1.75 ms) = 27.1 ms, so at least 60 s / 27.1 ms = 2,214 device I/Os.
+    f += _between("device I/Os", r["device"][0]["total_ios"], 2214, 10**9)
+    # No faster than the outer zone's 150 MB/s over the busy time.
+    d = r["device"][0]
+    f += _between("device MB/s", d["io_bytes"] / (d["busy_ms"] / 1e3) / 1e6, 0, 150)
+    idle = [t["name"] for t in tasks if t["read"]["total_ios"] + t["write"]["total_ios"] == 0]
+    if idle:
+        f.append(f"tasks without any completed I/O: {idle}")
+    # Buffered writers dirty more than dirty_background_bytes (16 MiB) within the first second.
+    flusher = _task(r, "flush-sda")
+    f += _between("flusher written bytes", flusher["write"]["io_bytes"], 16 << 20, 10**13)
+    return f
+
+
+def bench_race(r):
+    # configs/bench-race.json: ioprio_set every 50 us from 0 to 200 ms on two owners = 4,000
+    # calls each, plus the exit of owner.1 at 100 ms.
+    f = _checked(r, "ioc_overwritten", "ioc_leaked")
+    sets = [e for e in r["events"] if e["type"] == "ioprio_set"]
+    for name in ("owner.0", "owner.1"):
+        n = sum(1 for e in sets if e["task"] == name)
+        if n != 4000:
+            f.append(f"{n} ioprio_set calls on {name}, expected 200 ms / 50 us = 4000")
+    bad0 = {e["result"] for e in sets if e["task"] == "owner.0"} - {"ok"}
+    if bad0:
+        f.append(f"ioprio_set by root on a live task returned {bad0}, expected only ok (B.6)")
+    res1 = [e["result"] for e in sets if e["task"] == "owner.1"]
+    k = res1.index("ESRCH") if "ESRCH" in res1 else len(res1)
+    if k == len(res1) or set(res1[:k]) != {"ok"} or set(res1[k:]) != {"ESRCH"}:
+        f.append("owner.1's calls must return ok until it is reaped, then ESRCH")
+    else:
+        first_esrch = next(e for e in sets if e["task"] == "owner.1" and e["result"] == "ESRCH")["time_ms"]
+        f += _between("first ESRCH on owner.1 (ms)", first_esrch, 100, 101)
+    f += _between("owner.1 exit (ms)", _task(r, "owner.1")["exit_ms"], 100, 101)
+    c = _counts(r)
+    if c["ioc_leaked"] != c["ioc_overwritten"]:
+        f.append("each overwrite orphans exactly one ioc (D.1: ioc_B; D.2: ioc_A)")
     return f
 
 
@@ -209,5 +255,7 @@ EXPECT = {
     "hdd-baseline.json": hdd_baseline,
     "ssd-depth.json": ssd_depth,
     "lifecycle.json": lifecycle,
+    "bench-standard.json": bench_standard,
+    "bench-race.json": bench_race,
 }
 EXPECT.update(fairness_expect.EXPECT)

@@ -192,6 +192,34 @@ class Events(unittest.TestCase):
             # it issues nothing after the exit and drains those before do_exit.
             self.assertLessEqual(r["tasks"][0]["read"]["total_ios"], 130)
 
+    def test_repeated_ioprio_set_storm(self):
+        # every_us repeats a call from at_ms while before until_ms: 0, 250, 500, 750 us = 4 calls,
+        # in time order with another event at 1 ms; until_ms without every_us is bad input.
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.json")
+            base = {"duration_ms": 3, "devices": [{"name": "sda", "model": "ssd"}], "tasks": [{"name": "r"}]}
+            with open(cfg, "w") as f:
+                json.dump(dict(base, events=[
+                    {"at_ms": 1, "type": "ioprio_get", "task": "r"},
+                    {"at_ms": 0, "type": "ioprio_set", "task": "r", "ioprio": {"class": "be", "level": 3},
+                     "every_us": 250, "until_ms": 1}]), f)
+            p = run("run", cfg)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            ev = json.loads(p.stdout)["events"]
+            self.assertEqual([e["type"] for e in ev], ["ioprio_set"] * 4 + ["ioprio_get"])
+            self.assertEqual([e["result"] for e in ev], ["ok"] * 4 + ["ok: be/3"])
+            times = [e["time_ms"] for e in ev[:4]]
+            for t, want in zip(times, (0, 0.25, 0.5, 0.75)):
+                self.assertGreaterEqual(t, want)
+                self.assertLess(t, want + 0.25)
+            with open(cfg, "w") as f:
+                json.dump(dict(base, events=[{"at_ms": 0, "type": "ioprio_set", "task": "r",
+                                              "ioprio": {"class": "be", "level": 3}, "until_ms": 1}]), f)
+            p = run("run", cfg)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("events[0].until_ms", p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
 
 class Explain(unittest.TestCase):
     RACE = os.path.join(ROOT, "configs", "race-first-io-vs-ioprio-set.json")
