@@ -164,16 +164,17 @@ TaskSpec parse_task(const JsonNode& t, const Scenario& sc, json& norm)
 
 void add_task(const JsonNode& t, Scenario& sc, const TaskSpec& ts)
 {
-  std::vector<std::string> names = sc.instance_names();
-  std::set<std::string> instances(names.begin(), names.end());
+  std::vector<std::string> added;
   for (int i = 0; i < ts.count; ++i) {
     std::string inst = ts.count == 1 ? ts.name : ts.name + "." + std::to_string(i);
-    if (instances.count(inst)) t.fail("name", "task instance \"" + inst + "\" is defined twice");
+    if (sc.instance_index.count(inst)) t.fail("name", "task instance \"" + inst + "\" is defined twice");
+    added.push_back(std::move(inst));
   }
-  int64_t total = int64_t(names.size()) + ts.count;
+  int64_t total = int64_t(sc.instance_index.size()) + ts.count;
   if (total > kMaxTasks)
     t.fail("count", "brings the tasks to " + std::to_string(total) + ", over the limit of " +
                         std::to_string(kMaxTasks) + " (SimGrid's live-actor limit with guard pages)");
+  sc.instance_index.insert(added.begin(), added.end());
   sc.tasks.push_back(ts);
 }
 

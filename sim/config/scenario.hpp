@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,11 +118,11 @@ enum class EventType { fork, exit, ioprio_set, ioprio_get, cgroup_move };
 const char* to_string(EventType t);
 
 struct EventSpec {
-  uint64_t at_ms = 0;
-  uint64_t at_ns = 0; // at_ms in ns for config events; generated events are timed in ns
+  uint64_t at_ms    = 0;
+  uint64_t at_ns    = 0; // at_ms in ns for config events; generated events are timed in ns
   uint64_t every_us = 0; // ioprio_set/ioprio_get: repeat every this many us (0 = once) ...
   uint64_t until_ms = 0; // ... while the time is before until_ms
-  EventType type = EventType::exit;
+  EventType type    = EventType::exit;
   std::string task;         // target task instance name
   std::string by;           // ioprio_set/get: the calling task instance (default: an admin task, uid 0)
   std::string child;        // fork: name of the child
@@ -190,6 +191,9 @@ struct Scenario {
   const CgroupSpec* cgroup(const std::string& name) const;
   // Task instance names in creation order (name.i for count > 1).
   std::vector<std::string> instance_names() const;
+  // Parse-time index of the instance names in tasks[] (add_task keeps it), so that adding one
+  // task is O(log n), not a rebuild of every name.
+  std::set<std::string> instance_index;
 };
 
 } // namespace iosim

@@ -193,6 +193,9 @@ def trace_replay(r):
         if t["read"]["io_bytes"] + t["write"]["io_bytes"] != nbytes:
             f.append(f"pid {pid}: {t['read']['io_bytes'] + t['write']['io_bytes']} bytes, expected {nbytes}")
     f += _between("device utilization", r["device"][0]["utilization"], 0.9, 1.0)
+    return f
+
+
 def bench_standard(r):
     # configs/bench-standard.json (issue 7's standard mixed scenario, 60 s on one HDD).
     f = []

@@ -112,7 +112,7 @@ class Hostile(unittest.TestCase):
         p = iosim("import", "fio", long_fio)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
-        self.assertIn(f"{long_fio}:3: line is {3 + (70 << 10)} bytes, more than the 64 KiB limit", p.stderr)
+        self.assertIn(f"{long_fio}:3: line is {2 + (70 << 10)} bytes, more than the 64 KiB limit", p.stderr)
         garbage = os.path.join(CORPUS, "garbage.bin")
         for kind in ("blkparse", "msr", "iolog"):
             for trace, fragment in ((garbage, f"{garbage}:"), (self.dir, "is a directory")):

@@ -284,7 +284,7 @@ class BadFiles(Base):
 
     def test_missing_file_and_directory(self):
         missing = os.path.join(self.dir, "none.fio")
-        self.assert_one_line_error(run("import", "fio", missing), missing + ": cannot open a fio job file")
+        self.assert_one_line_error(run("import", "fio", missing), missing + ": cannot open fio job file")
         self.assert_one_line_error(run("validate", self.config([{"type": "msr", "file": self.dir}])),
                                    self.dir + ": is a directory")
 

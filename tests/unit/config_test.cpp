@@ -218,7 +218,7 @@ TEST(Config, WorkloadsNameTheirFileRelativeToTheConfig)
 {
   json d         = base();
   d["workloads"] = json::array({{{"type", "fio"}, {"file", "x.fio"}}});
-  EXPECT_EQ(error_of(d), "./x.fio: cannot open a fio job file: No such file or directory");
+  EXPECT_EQ(error_of(d), "./x.fio: cannot open fio job file: No such file or directory");
   d["workloads"][0]["type"] = "tape";
   EXPECT_EQ(error_of(d), "config.json: workloads[0].type: \"tape\" is not one of: fio, blkparse, msr, iolog");
   d["workloads"][0] = {{"type", "msr"}, {"file", "t.csv"}, {"event", "Q"}};

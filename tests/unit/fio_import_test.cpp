@@ -230,7 +230,7 @@ TEST(FioImport, MissingFileAndDirectory)
     fio::import_fio(dir.path() + "/none.fio", one_device(), "sda");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("none.fio: cannot open a fio job file"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("none.fio: cannot open fio job file"), std::string::npos);
   }
   try {
     fio::import_fio(dir.path(), one_device(), "sda");
