@@ -5,8 +5,12 @@ import os
 import re
 import stat
 import subprocess
+import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import CliCase  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "iosim")
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -35,27 +39,7 @@ class Help(unittest.TestCase):
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
 
 
-class BadInput(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def write(self, name, text):
-        path = os.path.join(self.dir, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
-
-    def assert_one_line_error(self, p, *fragments):
-        self.assertEqual(p.returncode, 2, p.stderr)
-        lines = p.stderr.strip().splitlines()
-        self.assertEqual(len(lines), 1, p.stderr)
-        for frag in fragments:
-            self.assertIn(frag, lines[0])
-
+class BadInput(CliCase):
     def test_validate_names_the_json_path(self):
         cfg = self.write("config.json", json.dumps({
             "devices": [{"name": "sda", "model": "hdd"}],

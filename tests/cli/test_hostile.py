@@ -5,8 +5,11 @@ import json
 import os
 import resource
 import subprocess
-import tempfile
+import sys
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import CliCase  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "build/iosim")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,14 +54,7 @@ def iosim(*args):
                           timeout=TIMEOUT, preexec_fn=limited)
 
 
-class Hostile(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class Hostile(CliCase):
     def rejects(self, path, fragment):
         """validate and run both exit 2 with one line 'iosim: PATH: ...fragment...', no output."""
         out = os.path.join(self.dir, "report.json")

@@ -7,9 +7,11 @@ import os
 import random
 import signal
 import subprocess
-import tempfile
-import time
+import sys
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import CliCase  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "build/iosim")
 # Two sync readers and a buffered writer on an HDD: the flusher, the block layer and the ioc
@@ -29,16 +31,10 @@ def strip_engine(report):
     return {k: v for k, v in report.items() if k != "engine"}
 
 
-class Reliability(unittest.TestCase):
+class Reliability(CliCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-        self.cfg = os.path.join(self.dir, "c.json")
-        with open(self.cfg, "w") as f:
-            json.dump(CONFIG, f)
-
-    def tearDown(self):
-        self.tmp.cleanup()
+        super().setUp()
+        self.cfg = self.write("c.json", json.dumps(CONFIG))
 
     def sweep(self, out, *extra, seeds=12):
         return [IOSIM, "sweep", self.cfg, "--grid", "kernel.ioc_api=legacy,fixed", "--seeds", f"1-{seeds}",

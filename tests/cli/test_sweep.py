@@ -7,11 +7,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import CliCase  # noqa: E402
 from contract import check_report  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "iosim")
@@ -50,26 +50,12 @@ def without_engine(line):
     return line
 
 
-class SweepTest(unittest.TestCase):
+class SweepTest(CliCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
+        super().setUp()
         self.cfg = os.path.join(self.dir, "small.json")
         with open(self.cfg, "w") as f:
             json.dump(CONFIG, f)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
-
-    def assert_one_line_error(self, p, *fragments):
-        self.assertEqual(p.returncode, 2, p.stderr)
-        lines = p.stderr.strip().splitlines()
-        self.assertEqual(len(lines), 1, p.stderr)
-        for frag in fragments:
-            self.assertIn(frag, lines[0])
 
     def assert_complete(self, path):
         """Exactly the 40 runs, each once, with the point and seed the documented order gives:

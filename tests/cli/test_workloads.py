@@ -7,8 +7,11 @@ import json
 import os
 import re
 import subprocess
-import tempfile
+import sys
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_case import CliCase  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "iosim")
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -73,20 +76,7 @@ def msr_requests(path):
     return len(rows), sum(int(r[5]) for r in rows), {f"{r[1]}_{r[2]}" for r in rows}
 
 
-class Base(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def write(self, name, text):
-        path = os.path.join(self.dir, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
-
+class Base(CliCase):
     def config(self, workloads, duration_ms=1000, model="null", capacity_gib=4096, extra=None):
         cfg = {"duration_ms": duration_ms, "devices": [{"name": "sda", "model": model, "capacity_gib": capacity_gib}],
                "workloads": workloads}
@@ -99,13 +89,6 @@ class Base(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(out) as f:
             return json.load(f)
-
-    def assert_one_line_error(self, p, *fragments):
-        self.assertEqual(p.returncode, 2, p.stderr)
-        lines = p.stderr.strip().splitlines()
-        self.assertEqual(len(lines), 1, p.stderr)
-        for frag in fragments:
-            self.assertIn(frag, lines[0])
 
 
 class SharedCases(Base):
