@@ -45,6 +45,7 @@ TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
     std::string tok;
     while (ls >> tok)
       t.push_back(tok);
+    if (t.empty()) continue; // only whitespace (\v, \f ...): a blank line (fuzzing found this)
     uint64_t ts = clock_us;
     size_t i    = 0;
     if (version == 3) {

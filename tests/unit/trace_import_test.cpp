@@ -168,6 +168,18 @@ TEST(Iolog, Version2HasNoTimestampsButWaits)
   EXPECT_EQ(bad("fio version 9 iolog\n").substr(0, 20), "l.log:1: expected th");
 }
 
+// Regression for iolog_fuzz's first finding (docs/testing.md): a line of only \v or \f is blank,
+// not a v3 line whose missing timestamp was read from an empty token list.
+TEST(Iolog, WhitespaceOnlyLinesAreBlank)
+{
+  TempDir dir;
+  auto imp = trace::import_iolog(dir.write("l.log", "fio version 3 iolog\n\v\r\n\f\n10 f read 0 512\n"), opts());
+  EXPECT_EQ(imp.requests, 1u);
+  const std::string crash = "\n\n\n\n\nfio version 3 iolog\r\n\n\n\r\n\n\n\n\r\n\v\r\no\n";
+  EXPECT_EQ(error_of([&] { trace::import_iolog(dir.write("c.log", crash), opts()); }),
+            "c.log:15: \"o\" is not a timestamp (microseconds)");
+}
+
 TEST(Trace, WindowAndScale)
 {
   TempDir dir;
