@@ -94,7 +94,8 @@ class Bench:
         out = os.path.join(self.tmp, "sweep.jsonl")
         if os.path.exists(out):
             os.remove(out)
-        has_sweep = subprocess.run([self.a.iosim, "sweep", "--help"], capture_output=True).returncode == 0
+        usage = subprocess.run([self.a.iosim, "--help"], capture_output=True, text=True).stdout
+        has_sweep = "iosim sweep CONFIG" in usage
         if has_sweep:
             # One grid point, the config's own memory model (the contract lists --grid before
             # --seeds: harmless if it is optional).
