@@ -180,7 +180,11 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
     for (int d = 0; d < 2; ++d)
       if (v.bs[d] == 0 || v.bs[d] % 512)
         fail("block size " + std::to_string(v.bs[d]) + " is not a positive multiple of 512");
-    if (v.rw_modifier) warn.add(at + ": the rw=...:N offset modifier is not modelled (ignored)");
+    const bool random_rw = v.rw.rfind("rand", 0) == 0;
+    if (v.rw_modifier && random_rw)
+      warn.add(at + ": the rw=" + v.rw + ":N modifier (a new random offset every N I/Os) is not modelled (ignored)");
+    if (!random_rw && v.rw_skip % 512)
+      fail("rw=" + v.rw + ":" + std::to_string(v.rw_skip) + " skips a part of a 512-byte sector");
     // ioengine: sync engines issue one I/O at a time whatever iodepth says; libaio without
     // O_DIRECT completes inside io_submit (the kernel of the era had no async buffered I/O).
     uint64_t depth = v.iodepth;
@@ -237,6 +241,7 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
                            {"offset", off},
                            {"size", size},
                            {"io_limit", v.time_based ? 0 : (v.io_size ? v.io_size : size)},
+                           {"seq_skip", random_rw ? 0 : v.rw_skip},
                            {"runtime_ms", runtime_ms},
                            {"start_ms", v.startdelay_us / 1000}};
     if (v.bsrange[0][0] || v.bsrange[1][0])

@@ -97,12 +97,15 @@ const std::string& value(const Ctx& c)
   return c.o.value;
 }
 
+// rw=MODE[:N]: for sequential modes N is a size skipped after every I/O (fio's "rw=write:4k
+// will skip 4k for every write"); for random modes a count of I/Os per new offset (not modelled).
 void opt_rw(const Ctx& c)
 {
   std::string m = value(c);
   auto colon    = m.find(':');
   if (colon != std::string::npos) {
     c.v.rw_modifier = true;
+    c.v.rw_skip     = size_value(c, m.substr(colon + 1));
     m               = m.substr(0, colon);
   }
   static const char* modes[] = {"read", "write", "randread", "randwrite", "rw", "readwrite", "randrw"};

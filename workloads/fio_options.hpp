@@ -16,7 +16,8 @@ namespace iosim::fio
 struct FioValues {
   unsigned kb_base       = 1024;
   std::string rw         = "read";
-  bool rw_modifier       = false; // rw=randread:8 (the ":N" offset modifier, not modelled)
+  bool rw_modifier       = false; // rw=MODE:N given
+  uint64_t rw_skip       = 0;     // N of a sequential mode: bytes skipped after each I/O
   int rwmixread          = 50;
   uint64_t bs[2]         = {4096, 4096};
   uint64_t bsrange[2][2] = {{0, 0}, {0, 0}};

@@ -69,7 +69,7 @@ NextIo JobGenerator::next(RandomStream& rng)
   } else {
     if (seq_pos_ + bs > job_.size) seq_pos_ = 0;
     rel = seq_pos_;
-    seq_pos_ += bs;
+    seq_pos_ += bs + job_.seq_skip;
   }
   NextIo io{job_.offset + rel, bs, write};
   pick_cmdprio(rng, io);

@@ -51,7 +51,8 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
 {
   j.only_keys({"device",    "rw",     "rwmixread", "bs",           "bs_write",         "bsrange",  "bssplit",
                "direct",    "sync",   "iodepth",   "thinktime_us", "thinktime_blocks", "rate_kbs", "rate_bps",
-               "rate_iops", "offset", "size",      "io_limit",     "runtime_ms",       "start_ms", "cmdprio"});
+               "rate_iops", "offset", "size",      "io_limit",     "runtime_ms",       "start_ms", "cmdprio",
+               "seq_skip"});
   JobSpec job;
   if (!j.has("device") && sc.devices.size() != 1)
     j.fail("device", "missing (required when the config has more than one device)");
@@ -88,6 +89,10 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
   job.io_limit   = j.get_bytes("io_limit", 0, UINT64_MAX >> 1, 0);
   job.runtime_ms = uint64_t(j.get_int("runtime_ms", 0, 86400000, 0));
   job.start_ms   = uint64_t(j.get_int("start_ms", 0, int64_t(sc.duration_ms), 0));
+  job.seq_skip   = j.get_bytes("seq_skip", 0, job.size, 0);
+  if (job.seq_skip % 512) j.fail("seq_skip", format_bytes(job.seq_skip) + " is not a multiple of the 512-byte sector");
+  if (job.seq_skip && (rw == "randread" || rw == "randwrite" || rw == "randrw"))
+    j.fail("seq_skip", "applies to the sequential rw modes (read, write, rw), not \"" + rw + "\"");
   norm           = {{"device", job.device},
                     {"rw", rw},
                     {"rwmixread", job.rwmixread},
@@ -103,7 +108,8 @@ static JobSpec parse_job(const JsonNode& j, const Scenario& sc, json& norm)
                     {"runtime_ms", job.runtime_ms},
                     {"start_ms", job.start_ms},
                     {"bs_write", job.bs_write},
-                    {"thinktime_blocks", job.thinktime_blocks}};
+                    {"thinktime_blocks", job.thinktime_blocks},
+                    {"seq_skip", job.seq_skip}};
   norm.update(nsizes);
   norm.update(nrates);
   norm["cmdprio"] = parse_job_cmdprio(j, job);

@@ -79,6 +79,7 @@ struct JobSpec {
   uint64_t io_limit     = 0; // stop after this many bytes (0 = no size bound)
   uint64_t runtime_ms   = 0; // stop after this long (0 = until duration_ms)
   uint64_t start_ms     = 0; // startdelay
+  uint64_t seq_skip     = 0; // sequential modes: bytes skipped after each I/O (fio rw=read:N)
   // fio-derived extensions (docs/workloads.md). Index 0 = reads, 1 = writes.
   uint64_t bs_write      = 0;                // block size of writes (fio bs=r,w); 0: bs
   uint64_t bsrange[2][2] = {{0, 0}, {0, 0}}; // [dir][lo, hi]; lo = 0: no range (fio bsrange)

@@ -82,7 +82,17 @@ TEST(Config, UnknownKey)
   EXPECT_EQ(error_with("tasks.0.job.blocksize=4096"),
             "config.json: tasks[0].job.blocksize: unknown key; expected one of: device, rw, rwmixread, bs, bs_write, "
             "bsrange, bssplit, direct, sync, iodepth, thinktime_us, thinktime_blocks, rate_kbs, rate_bps, rate_iops, "
-            "offset, size, io_limit, runtime_ms, start_ms, cmdprio");
+            "offset, size, io_limit, runtime_ms, start_ms, cmdprio, seq_skip");
+}
+
+TEST(Config, SeqSkipIsForSequentialModesInWholeSectors)
+{
+  EXPECT_EQ(error_with("tasks.0.job.seq_skip=\"128k\""),
+            "config.json: tasks[0].job.seq_skip: applies to the sequential rw modes (read, write, rw), not "
+            "\"randread\"");
+  EXPECT_EQ(error_with("tasks.1.job.seq_skip=100"),
+            "config.json: tasks[1].job.seq_skip: 100 is not a multiple of the 512-byte sector");
+  EXPECT_EQ(error_with("tasks.1.job.seq_skip=\"128k\""), "(accepted)");
 }
 
 TEST(Config, BadEnum)

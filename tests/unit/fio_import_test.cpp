@@ -189,6 +189,18 @@ TEST(FioImport, SyncEnginesAndBufferedLibaioRunAtDepthOne)
   EXPECT_EQ(imp.tasks[2]["job"]["iodepth"], 8);
 }
 
+TEST(FioImport, RwSkipModifierOfSequentialModesBecomesSeqSkip)
+{
+  TempDir dir;
+  // fio: "rw=write:4k will skip 4k for every write"; for random modes N counts I/Os per offset.
+  auto imp = import_text(dir, "[a]\nfilename=/dev/sda\nrw=read:128k\nbs=128k\n[b]\nfilename=/dev/sda\nrw=randread:8\n");
+  EXPECT_EQ(imp.tasks[0]["job"]["rw"], "read");
+  EXPECT_EQ(imp.tasks[0]["job"]["seq_skip"], 128 * 1024);
+  EXPECT_EQ(imp.tasks[1]["job"]["seq_skip"], 0);
+  ASSERT_EQ(imp.warnings.size(), 1u);
+  EXPECT_NE(imp.warnings[0].find("rw=randread:N"), std::string::npos) << imp.warnings[0];
+}
+
 TEST(FioImport, UnknownOptionsAreNamedInOneWarning)
 {
   TempDir dir;

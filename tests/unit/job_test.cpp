@@ -23,6 +23,20 @@ TEST(Job, SequentialWrapsAtTheEndOfTheRegion)
   }
 }
 
+TEST(Job, SeqSkipLeavesAHoleAfterEachIo)
+{
+  JobSpec j;
+  j.rw       = RwMode::read;
+  j.bs       = 4096;
+  j.seq_skip = 4096; // fio rw=read:4k
+  j.size     = 4 * 4096;
+  JobGenerator g(j);
+  RandomStream r(1, 1);
+  uint64_t want[] = {0, 8192, 0, 8192}; // the third I/O would start at 16 KiB = size: wrap
+  for (uint64_t w : want)
+    EXPECT_EQ(g.next(r).offset, w);
+}
+
 TEST(Job, RandomOffsetsAreAlignedAndInsideTheRegion)
 {
   JobSpec j;
