@@ -17,10 +17,23 @@ namespace iosim::cfq
 
 struct CfqStats {
   uint64_t slices = 0, preemptions = 0, idle_timer_armed = 0, idle_timer_fired = 0;
+  uint64_t close_cooperators       = 0; // E.5/E.13: a close cooperator became the active queue
   uint64_t fifo_expired_dispatches = 0;
   jiffies_t idle_jiffies           = 0; // time the idle timer was pending (the device waits for the active queue)
   // CFQ's own accounting per queue creator (cfqq->pid): charged slice time (E.12) and slices.
   std::map<int, std::pair<uint64_t, unsigned>> charged_by_pid;
+};
+
+/// E.13: the merge state of a queue (new_cfqq, the coop and split_coop flags, process refs)
+/// belongs to the kernel's cfq_queue, next to the references it moves; the scheduler reaches it
+/// through these calls. Without them (unit tests that set none) close cooperators are still
+/// found and served, but never merged.
+struct CoopOps {
+  virtual ~CoopOps()                               = default;
+  virtual bool cfq_cfqq_coop(const Queue* q) const = 0;
+  virtual void cfq_mark_cfqq_split_coop(Queue* q)  = 0;
+  /// The select path's `if (!cfqq->new_cfqq) cfq_setup_merge(cfqq, new_cfqq)`.
+  virtual void cfq_setup_merge(Queue* cfqq, Queue* new_cfqq) = 0;
 };
 
 class CfqData
@@ -92,6 +105,12 @@ class CfqData
   bool cfq_should_wait_busy(const Queue* q, jiffies_t now) const;
   bool iops_mode() const { return t_.slice_idle == 0 && hw_tag_ != 0; }
 
+  // --- E.13 close cooperators
+  void set_coop_ops(CoopOps* ops) { coop_ = ops; }
+  Queue* cfq_close_cooperator(const Queue* cur) const;
+  Queue* cfqq_close(const Queue* cur) const;
+  const std::map<uint64_t, Queue*>& prio_tree(int level) const { return prio_trees_[level]; }
+
   // --- E.10 preemption
   bool cfq_should_preempt(Queue* new_q, const Rq* rq, jiffies_t now) const;
 
@@ -122,6 +141,8 @@ class CfqData
   void cfq_update_io_thinktime(Queue* q, jiffies_t now);
   void cfq_update_io_seektime(Queue* q, const Rq* rq);
   void cfq_update_hw_tag();
+  void cfq_prio_tree_add(Queue* q);
+  void cfq_prio_tree_del(Queue* q);
   void cfq_group_notify_queue_add(Group* g);
   void cfq_group_notify_queue_del(Group* g);
   void cfq_group_service_tree_add(Group* g);
@@ -150,6 +171,8 @@ class CfqData
   jiffies_t timer_expires_ = 0, timer_armed_at_ = 0;
   CfqStats stats_;
   Rq* dispatched_ = nullptr;
+  std::map<uint64_t, Queue*> prio_trees_[IOPRIO_BE_NR]; // E.13, by org_ioprio
+  CoopOps* coop_ = nullptr;
 };
 
 } // namespace iosim::cfq

@@ -69,16 +69,20 @@ void CfqData::cfq_add_rq_rb(Rq* rq, jiffies_t now)
   q->queued[rq->sync]++;
   rq->sort_it = q->sort_list.emplace(rq->sector, rq);
   if (!q->on_rr) cfq_add_cfqq_rr(q, now);
+  Rq* prev   = q->next_rq;
   q->next_rq = cfq_choose_req(q->next_rq, rq, last_position_);
+  if (prev != q->next_rq) cfq_prio_tree_add(q); // E.13
 }
 
-/// cfq_del_rq_rb: the queue stays on its service tree until it expires (E.11).
+/// cfq_del_rq_rb: the queue stays on its service tree until it expires (E.11); an emptied queue
+/// leaves its prio tree now (E.13).
 void CfqData::cfq_del_rq_rb(Rq* rq)
 {
   Queue* q = rq->q;
   IOSIM_CHECK(q->queued[rq->sync] > 0, "CFQ queued count underflow");
   q->queued[rq->sync]--;
   q->sort_list.erase(rq->sort_it);
+  if (q->on_rr && q->empty()) cfq_prio_tree_del(q);
 }
 
 void CfqData::cfq_remove_request(Rq* rq)
@@ -87,6 +91,7 @@ void CfqData::cfq_remove_request(Rq* rq)
   if (q->next_rq == rq) q->next_rq = cfq_find_next_rq(q, rq);
   q->fifo.erase(rq->fifo_it);
   cfq_del_rq_rb(rq);
+  if (q->on_rr && !q->empty()) cfq_prio_tree_add(q); // next_rq may have moved (E.13)
   rq_queued_--;
   if (rq->prio) q->prio_pending--;
 }

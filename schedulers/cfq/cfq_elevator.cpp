@@ -3,6 +3,7 @@
 // on insert, cfq_put_request), so a queue, its class and level and its group are always the ones
 // the kernel delivered (B.8, G.1). The scheduling (E.3-E.12) is cfq::CfqData, keyed by those
 // kernel queues and groups; the kernel tells it when it expires the active queue or frees a queue.
+// Queue merging (E.13) is found by the scheduler and done by the kernel model (CoopOps below).
 #include "kernel/process.hpp"
 #include "schedulers/cfq/cfq_data.hpp"
 
@@ -11,13 +12,14 @@ namespace iosim
 
 namespace
 {
-class CfqElevator : public Elevator, public kernel::cfq_sched_ops
+class CfqElevator : public Elevator, public kernel::cfq_sched_ops, public cfq::CoopOps
 {
  public:
   CfqElevator(kernel::Kernel& k, kernel::cfq_data* kd, const cfq::Tunables& t, const ElevatorDeviceInfo& info)
       : k_(k), kd_(kd), cfqd_(t, info.rotational), hz_(uint64_t(t.hz)), weights_(info.cgroup_weights)
   {
     kd_->sched = this;
+    cfqd_.set_coop_ops(this);
   }
 
   uint64_t next_timer_ns() const override
@@ -38,6 +40,15 @@ class CfqElevator : public Elevator, public kernel::cfq_sched_ops
     cfqd_.cfq_slice_expired(false, jiffies(k_.now()));
     sync_active();
   }
+  // cfq::CoopOps: the merge state lives in the kernel's cfq_queue (E.13).
+  static kernel::cfq_queue* kq_of(const cfq::Queue* q) { return static_cast<kernel::cfq_queue*>(q->kernel_q); }
+  bool cfq_cfqq_coop(const cfq::Queue* q) const override { return kq_of(q)->coop; }
+  void cfq_mark_cfqq_split_coop(cfq::Queue* q) override { kq_of(q)->split_coop = true; }
+  void cfq_setup_merge(cfq::Queue* q, cfq::Queue* new_q) override
+  {
+    if (!kq_of(q)->new_cfqq) kernel::cfq_setup_merge(k_, kq_of(q), kq_of(new_q));
+  }
+
   void queue_freed(kernel::cfq_queue* kq) override
   {
     if (auto* q = static_cast<cfq::Queue*>(kq->sched)) cfqd_.free_queue(q, jiffies(k_.now()));
@@ -157,6 +168,9 @@ nlohmann::json CfqElevator::report() const
           {"idle_timer_fired", s.idle_timer_fired},
           {"idle_ms", double(s.idle_jiffies) * 1000.0 / double(hz_)},
           {"fifo_expired_dispatches", s.fifo_expired_dispatches},
+          {"close_cooperators", s.close_cooperators},
+          {"coop_merges", kd_->coop_merges},
+          {"coop_splits", kd_->coop_splits},
           {"hw_tag", cfqd_.hw_tag()},
           {"groups", groups}};
 }

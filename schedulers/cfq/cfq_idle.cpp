@@ -7,8 +7,6 @@
 namespace iosim::cfq
 {
 
-static bool cfqq_seeky(const Queue* q) { return __builtin_popcount(q->seek_history) > 32 / 8; }
-
 /// __cfq_update_io_thinktime - E.8: e = min(now - last_end, 2*idle), fixed-point decaying mean.
 static void update_ttime(TTime& t, jiffies_t now, jiffies_t idle)
 {
@@ -145,7 +143,7 @@ bool CfqData::cfq_should_wait_busy(const Queue* q, jiffies_t now) const
 /**
  * cfq_completed_request - E.9: account, note think-time end points (tree and cic for sync, group
  * always), start a new slice, wait busy, expire a used or idle-class slice, or arm the idle timer
- * for an emptied sync queue.
+ * for an emptied sync queue that has no close cooperator (E.13).
  */
 void CfqData::cfq_completed_request(Rq* rq, jiffies_t now)
 {
@@ -173,7 +171,7 @@ void CfqData::cfq_completed_request(Rq* rq, jiffies_t now)
     }
     if (cfq_slice_used(q, now) || q->ioprio_class == CLASS_IDLE)
       cfq_slice_expired(true, now);
-    else if (rq->sync && q->empty())
+    else if (rq->sync && q->empty() && !cfq_close_cooperator(q))
       cfq_arm_slice_timer(now);
   }
 }

@@ -1,6 +1,6 @@
 // The selection hierarchy (spec E.5, with R's corrections): keep or expire the active queue, then
 // group (lowest vdisktime) -> class (RT > BE > IDLE) -> workload type -> leftmost queue.
-// Close cooperators (E.13) are not modelled (docs/cfq.md).
+// A close cooperator (E.13) becomes the next active queue directly.
 #include "schedulers/cfq/cfq_data.hpp"
 
 #include <algorithm>
@@ -107,11 +107,14 @@ Queue* CfqData::cfq_set_active_queue(jiffies_t now)
 
 /**
  * cfq_select_queue - E.5: keep the active queue (or wait for it: returns null) or expire it and
- * choose a new one. Returns null at once when nothing is queued (R).
+ * choose a new one. Returns null at once when nothing is queued (R). An emptied active queue with
+ * a close cooperator (E.13) sets up a merge (if it has none yet) and hands over to it, skipping
+ * group and workload selection (R, E.5).
  */
 Queue* CfqData::cfq_select_queue(jiffies_t now)
 {
-  Queue* q = active_queue_;
+  Queue* q     = active_queue_;
+  Queue* new_q = nullptr;
   if (q) {
     if (!rq_queued_) return nullptr;
     bool expire = false, check_group_idle = false;
@@ -122,12 +125,14 @@ Queue* CfqData::cfq_select_queue(jiffies_t now)
       check_group_idle = true;
     } else if (!q->empty()) {
       return q;
+    } else if ((new_q = cfq_close_cooperator(q))) {
+      if (coop_) coop_->cfq_setup_merge(q, new_q);
+      expire = true;
     } else if (timer_pending_) {
       return nullptr;
     } else {
       // a deep seeky queue early in its slice: the device is faster than the queue, stop idling
-      if ((q->seek_history && __builtin_popcount(q->seek_history) > 4) && q->idle_window &&
-          (q->slice_new || q->slice_end - now > now - q->slice_start)) {
+      if (cfqq_seeky(q) && q->idle_window && (q->slice_new || q->slice_end - now > now - q->slice_start)) {
         q->deep        = false;
         q->idle_window = false;
       }
@@ -138,6 +143,11 @@ Queue* CfqData::cfq_select_queue(jiffies_t now)
         !cfq_io_thinktime_big(q->cfqg->ttime, true))
       return nullptr;
     cfq_slice_expired(false, now);
+  }
+  if (new_q) {
+    stats_.close_cooperators++;
+    __cfq_set_active_queue(new_q, now);
+    return new_q;
   }
   cfq_choose_cfqg(now);
   return cfq_set_active_queue(now);

@@ -49,6 +49,7 @@ void CfqData::free_queue(Queue* q, jiffies_t now)
   IOSIM_CHECK(q->empty() && q->dispatched == 0, "CFQ queue freed with requests");
   if (q == active_queue_) __cfq_slice_expired(q, false, now); // E.14 cfq_put_queue
   if (q->on_rr) cfq_del_cfqq_rr(q);
+  cfq_prio_tree_del(q);
   q->cfqg = nullptr; // back to the pool
 }
 
@@ -200,6 +201,7 @@ void CfqData::cfq_add_cfqq_rr(Queue* q, jiffies_t now)
 void CfqData::cfq_del_cfqq_rr(Queue* q)
 {
   q->on_rr = false;
+  cfq_prio_tree_del(q);
   if (q->on_tree) {
     q->service_tree->rb.erase(q->rb_it);
     q->service_tree->count--;
@@ -213,7 +215,9 @@ void CfqData::cfq_del_cfqq_rr(Queue* q)
 
 void CfqData::cfq_resort_rr_list(Queue* q, jiffies_t now)
 {
-  if (q->on_rr) cfq_service_tree_add(q, false, now);
+  if (!q->on_rr) return;
+  cfq_service_tree_add(q, false, now);
+  cfq_prio_tree_add(q);
 }
 
 /// cfq_get_next_cfqg - E.5 step 1: the leftmost group; update_min_vdisktime only moves forward.

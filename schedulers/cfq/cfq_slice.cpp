@@ -132,13 +132,15 @@ void CfqData::cfq_group_served(Group* g, Queue* q, jiffies_t now)
 /**
  * __cfq_slice_expired - E.11: stop the idle timer, clear the wait flags, save the residual slice
  * when timed out (the whole scaled slice if it never started), charge the group, take an empty
- * queue off its tree or resort it, clear the active queue (and active_cic).
+ * queue off its tree or resort it, clear the active queue (and active_cic). A merged (coop) queue
+ * that turned seeky is flagged for splitting at its next request (E.13).
  */
 void CfqData::__cfq_slice_expired(Queue* q, bool timed_out, jiffies_t now)
 {
   if (q->wait_request) del_timer(now);
   q->wait_request = false;
   q->wait_busy    = false;
+  if (coop_ && coop_->cfq_cfqq_coop(q) && cfqq_seeky(q)) coop_->cfq_mark_cfqq_split_coop(q);
   if (timed_out) q->slice_resid = q->slice_new ? cfq_scaled_cfqq_slice(q) : q->slice_end - now;
   cfq_group_served(q->cfqg, q, now);
   q->slices++;

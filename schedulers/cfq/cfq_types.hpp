@@ -88,6 +88,9 @@ struct Queue {
   // E.8
   uint32_t seek_history     = 0;
   uint64_t last_request_pos = 0;
+  // E.13: position in cfqd->prio_trees[org_ioprio] (keyed by next_rq's sector), -1 when off it
+  int p_root = -1;
+  std::map<uint64_t, Queue*>::iterator p_it;
   TTime ttime; // per-cic think time in the kernel; one sync queue per cic here (docs/cfq.md)
   // flags (A.4)
   bool on_rr = false, wait_request = false, must_dispatch = false, fifo_expire = false, idle_window = true,
@@ -97,6 +100,9 @@ struct Queue {
   unsigned slices          = 0;
   bool empty() const { return sort_list.empty(); }
 };
+
+/// CFQQ_SEEKY (E.8): more than 4 of the last 32 requests were seeks.
+inline bool cfqq_seeky(const Queue* q) { return __builtin_popcount(q->seek_history) > 32 / 8; }
 
 // The scheduling half of a cfq_group (A.4, F).
 struct Group {

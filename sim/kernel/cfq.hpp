@@ -46,6 +46,10 @@ struct cfq_queue : KObject {
   int allocated[2] = {0, 0};
   cfq_group* cfqg = nullptr;
   bool is_oom = false;
+  cfq_queue* new_cfqq = nullptr; ///< E.13: the queue this one's processes move to (holds refs)
+  bool coop = false;             ///< E.13: processes were merged into this queue
+  bool split_coop = false;       ///< E.13: seeky at expiry, split at the next request
+  bool coop_ever = false;        ///< shadow: once shared by merged processes (oracle)
   std::uint64_t prio_version = 0; ///< shadow: ioprio version cfq_init_prio_data read (D.5)
   void* sched = nullptr;          ///< the scheduler's state for this queue (schedulers/cfq)
 
@@ -88,6 +92,7 @@ struct cfq_data {
   cfq_io_context* active_cic = nullptr; ///< holds one ioc ref while set (E.6)
   bool exited = false;
   cfq_sched_ops* sched = nullptr; ///< the scheduler's half (null in kernel-only tests)
+  std::uint64_t coop_merges = 0, coop_splits = 0; ///< E.13, for the report
 };
 
 // --- cic life cycle (cfq_cic.cpp; B.4 P3, B.5 E6, B.8 Q2/Q3; identical in LEGACY and FIXED, C.9)
@@ -114,6 +119,16 @@ void cfq_ioc_set_ioprio(Kernel& k, io_context* ioc);
 void cfq_ioc_set_cgroup(Kernel& k, io_context* ioc);
 void cfq_exit_cfqq(Kernel& k, cfq_data* cfqd, cfq_queue* cfqq);
 void cfq_slice_expired(Kernel& k, cfq_data* cfqd);
+
+/// cic_set_cfqq: install @q (or NULL) as the cic's queue of that direction. Holds queue_lock.
+void cic_set_cfqq(Kernel& k, cfq_data* cfqd, cfq_io_context* cic, cfq_queue* q, bool is_sync);
+
+// --- close cooperators (cfq_coop.cpp; E.13)
+int cfqq_process_refs(Kernel& k, const cfq_queue* cfqq);
+void cfq_setup_merge(Kernel& k, cfq_queue* cfqq, cfq_queue* new_cfqq);
+cfq_queue* cfq_merge_cfqqs(Kernel& k, cfq_data* cfqd, cfq_io_context* cic, cfq_queue* cfqq);
+cfq_queue* split_cfqq(Kernel& k, cfq_data* cfqd, cfq_io_context* cic, cfq_queue* cfqq);
+void cfq_put_cooperator(Kernel& k, cfq_queue* cfqq);
 
 // --- request setup and elevator life cycle (cfq_request.cpp; E.14)
 /// @id doubles as q->id / cic_index; -1 picks a fresh one (reuse models the IDA, D.8).

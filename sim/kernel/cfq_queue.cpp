@@ -16,6 +16,8 @@ void cfq_queue::reset_bookkeeping()
   pid = 0;
   ioprio = org_ioprio = ioprio_class = 0;
   prio_changed = idle_window = is_oom = false;
+  new_cfqq = nullptr;
+  coop = split_coop = coop_ever = false;
   allocated[0] = allocated[1] = 0;
   cfqg = nullptr;
   prio_version = 0;
@@ -182,13 +184,15 @@ void cfq_put_queue(Kernel& k, cfq_queue* cfqq)
 }
 
 /**
- * cfq_exit_cfqq - B.5 E6: expire the queue if active, then put the cic's reference.
+ * cfq_exit_cfqq - B.5 E6: expire the queue if active, drop the refs of a pending merge (E.13
+ * cfq_put_cooperator), then put the cic's reference.
  * Caller: holds queue_lock.
  */
 void cfq_exit_cfqq(Kernel& k, cfq_data* cfqd, cfq_queue* cfqq)
 {
   if (cfqq == cfqd->active_queue)
     cfq_slice_expired(k, cfqd);
+  cfq_put_cooperator(k, cfqq);
   cfq_put_queue(k, cfqq);
 }
 

@@ -62,11 +62,11 @@ void cfq_exit_queue(Kernel& k, cfq_data* cfqd)
   cfqd->exited = true;
 }
 
-/// cic_set_cfqq: install @q in @cic; a sync queue is checked for duplicates (D.2).
-static void cic_set_cfqq(Kernel& k, cfq_data* cfqd, cfq_io_context* cic, cfq_queue* q, bool is_sync)
+/// cic_set_cfqq: install @q (or NULL) in @cic; a sync queue is checked for duplicates (D.2).
+void cic_set_cfqq(Kernel& k, cfq_data* cfqd, cfq_io_context* cic, cfq_queue* q, bool is_sync)
 {
   cic->cfqq[is_sync] = q;
-  if (is_sync && !q->is_oom)
+  if (is_sync && q && !q->is_oom)
     k.check_sync_queue_unique(cfqd, q);
 }
 
@@ -91,13 +91,23 @@ request* cfq_set_request(Kernel& k, cfq_data* cfqd, bool sync)
   }
   k.spin_lock(cfqd->queue_lock, nullptr, "SR2", f); // 2
   io_context* ioc = k.ioc_ptr(cic->ioc, "cic->ioc");
-  cfq_queue* q = cic->cfqq[sync];
-  if (!q || q->is_oom) { // 3
-    std::uint64_t v = 0;
-    q = cfq_get_queue(k, cfqd, sync, ioc, Gfp::atomic, &v);
-    if (!sync)
-      cic->async_ioprio_version = v;
-    cic_set_cfqq(k, cfqd, cic, q, sync);
+  cfq_queue* q = nullptr;
+  while (!q) { // 3
+    q = cic->cfqq[sync];
+    if (!q || q->is_oom) {
+      std::uint64_t v = 0;
+      q = cfq_get_queue(k, cfqd, sync, ioc, Gfp::atomic, &v);
+      if (!sync)
+        cic->async_ioprio_version = v;
+      cic_set_cfqq(k, cfqd, cic, q, sync);
+      break;
+    }
+    // E.13: a merged queue gone seeky is broken apart (NULL: take a fresh queue); a queue set
+    // up to merge moves this cic to its cooperator.
+    if (q->coop && q->split_coop && !(q = split_cfqq(k, cfqd, cic, q)))
+      continue;
+    if (q->new_cfqq)
+      q = cfq_merge_cfqqs(k, cfqd, cic, q);
   }
   k.step("SR4", StepKind::store, f); // 4
   q->allocated[sync]++;

@@ -74,7 +74,10 @@ void Kernel::check_sync_queue_unique(cfq_data* cfqd, cfq_queue* cfqq)
   oracle.mark_checked(Kind::duplicate_sync_queue);
   for (cfq_io_context* cic : cfqd->cic_list) {
     cfq_queue* other = cic->cfqq[SYNC];
-    if (other && other != cfqq && other->pid == cfqq->pid && cic_is_live(*this, cic, cfqd))
+    // A queue that was ever shared by merged processes (E.13) keeps its creator's pid while
+    // another process uses it, so pid equality says nothing there.
+    if (other && other != cfqq && other->pid == cfqq->pid && !other->coop_ever && !cfqq->coop_ever &&
+        cic_is_live(*this, cic, cfqd))
       report(Kind::duplicate_sync_queue, "D.2", {cfqq->id, other->id},
              "two live sync queues for task " + std::to_string(cfqq->pid) + " on " + cfqd->name, {cfqq->pid});
   }
@@ -114,8 +117,10 @@ void Kernel::check_ioprio_of(task_struct* t, std::uint64_t want)
              "async queue of cic#" + std::to_string(cic->id) + " chosen with ioprio version " +
                  std::to_string(cic->async_ioprio_version) + ", latest is " + std::to_string(want),
              {t->pid});
+    // A merged queue (E.13) runs with the ioprio of whichever of its processes inserted after
+    // the last change: it cannot derive from each of them, so it is not checked.
     cfq_queue* q = cic->cfqq[SYNC];
-    if (q && !q->prio_changed && q->prio_version != want)
+    if (q && !q->coop && !q->prio_changed && q->prio_version != want)
       report(Kind::ioprio_lost, spec, {q->id},
              "sync cfqq#" + std::to_string(q->id) + " priority from ioprio version " +
                  std::to_string(q->prio_version) + ", latest is " + std::to_string(want),
@@ -128,6 +133,8 @@ void Kernel::check_cgroup_of(cfq_queue* q)
   task_struct* t = task_by_pid(q->pid);
   if (!t || t->state != TaskState::running || !q->cfqg || q->cfqg->blkcg_id == t->blkcg_id)
     return;
+  if (q->coop)
+    return; // shared by merged processes (E.13): q->pid names only its creator
   io_context* ioc = dynamic_cast<io_context*>(reg.slot_of(mem.committed(t->io_context)));
   if (ioc && ioc->live) {
     if (api().version() != IocApiVersion::cic_changed && mem.committed(ioc->cgroup_changed) != 0)

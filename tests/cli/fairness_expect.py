@@ -152,7 +152,32 @@ def first_io_race(r):
     return within("owner share", owner["share"], want, 0.05)
 
 
+MEDIA_KIBS = 150e6 / 1024  # HDD outer-edge media rate (docs/devices.md): 146,484 KiB/s
+
+
+def coop_stats(r):
+    s = r["device"][0]["scheduler"]
+    return s["close_cooperators"], s["coop_merges"], s["coop_splits"]
+
+
+def aggregate_read_kibs(r):
+    return sum(t["read"]["bw"] for t in r["tasks"] if t["name"] in ("a", "b"))
+
+
+def coop_interleaved(r):
+    # E.13: b's next request starts at the head position when a's queue empties: one merge (b's
+    # or a's cic moves), never a split (the merged stream is contiguous, not seeky).
+    _, merges, splits = coop_stats(r)
+    f = [] if merges == 1 else [f"coop_merges = {merges}, expected exactly 1"]
+    f += [] if splits == 0 else [f"coop_splits = {splits}, expected 0"]
+    # The merged queue dispatches the chunks in sector order: one stream at the media rate.
+    f += ratio_within("aggregate read KiB/s", aggregate_read_kibs(r), MEDIA_KIBS, 0.05)
+    f += within("a share", task(r, "a")["share"], 0.5, 0.03)
+    return f
+
+
 EXPECT = {
+    "coop-interleaved-readers.json": coop_interleaved,
     "fairness-two-readers.json": two_readers,
     "fairness-be0-vs-be7.json": be0_vs_be7,
     "fairness-be-levels.json": be_levels,

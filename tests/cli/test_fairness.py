@@ -54,6 +54,22 @@ class Fairness(unittest.TestCase):
                    "scheduler.cfq.slice_idle=0")
         self.assertAlmostEqual(fx.task(r, "be0")["share"], 0.5, delta=0.03)
 
+    def test_interleaved_readers_at_different_levels_do_not_merge(self):
+        # E.13: prio_trees are per org_ioprio, so a be/5 reader is never a close cooperator of a
+        # be/4 one. Unmerged, each queue's next chunk lies 128 KiB past the head: a rotation over
+        # the gap (0.87 ms at 150 MB/s) before each 0.87 ms transfer, half the media rate.
+        r, _ = run("coop-interleaved-readers.json", "tasks.1.ioprio.level=5")
+        close, merges, _ = fx.coop_stats(r)
+        self.assertEqual((close, merges), (0, 0))
+        self.assertAlmostEqual(fx.aggregate_read_kibs(r) / (fx.MEDIA_KIBS / 2), 1.0, delta=0.08)
+
+    def test_interleaved_readers_merge_under_every_api(self):
+        # E.13 sits after request setup: the ioc API version must not change the merge.
+        for api in APIS:
+            r, _ = run("coop-interleaved-readers.json", "kernel.ioc_api=" + api, "duration_ms=1000")
+            self.assertEqual(fx.coop_stats(r)[1], 1, msg=api)
+            self.assertEqual(r["correctness"]["violations_total"], 0, msg=api)
+
     def test_noop_and_deadline_show_no_ioprio_effect(self):
         for sched in ("noop", "deadline"):
             for cfg in ("fairness-be0-vs-be7.json", "fairness-two-readers.json"):

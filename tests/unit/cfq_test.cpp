@@ -383,3 +383,104 @@ TEST(CfqWaitBusy, LoneQueueOfAGroupKeepsTheGroupBackloggedE9)
   EXPECT_TRUE(q->on_rr) << "the queue (and so its group) stays on the tree";
   EXPECT_EQ(r->q, q2) << "the root group's turn";
 }
+
+// --- E.13 close cooperators
+
+namespace
+{
+// The kernel side of a merge (sim/kernel/cfq_coop.cpp) as a recorder.
+struct RecordingCoop : CoopOps {
+  std::vector<std::pair<Queue*, Queue*>> merges;
+  std::vector<Queue*> split_marked;
+  Queue* coop_queue = nullptr;
+  bool cfq_cfqq_coop(const Queue* q) const override { return q == coop_queue; }
+  void cfq_mark_cfqq_split_coop(Queue* q) override { split_marked.push_back(q); }
+  void cfq_setup_merge(Queue* a, Queue* b) override { merges.emplace_back(a, b); }
+};
+
+// a serves one 8-sector request at sector 0 (head then at 8) while b waits with one at @b_sector.
+struct CoopBench {
+  Bench b;
+  RecordingCoop coop;
+  Queue *a, *q;
+  explicit CoopBench(uint64_t b_sector, int b_class = CLASS_BE, int b_level = 4, int a_class = CLASS_BE)
+  {
+    b.cfqd->set_coop_ops(&coop);
+    a = b.queue(a_class, 4);
+    q = b.queue(b_class, b_level);
+    b.insert(a, 0, 0);
+    b.insert(q, b_sector, 0);
+    Rq* r = b.cfqd->cfq_dispatch_requests(0);
+    EXPECT_EQ(r->q, a) << "a was queued first: leftmost on the SYNC tree";
+    b.cfqd->cfq_activate_request(r);
+    b.cfqd->cfq_completed_request(r, 1);
+  }
+};
+} // namespace
+
+TEST(CfqCoop, NextRequestAtTheHeadIsACloseCooperatorE13)
+{
+  CoopBench c(8);
+  EXPECT_EQ(c.b.cfqd->cfq_close_cooperator(c.a), c.q) << "E.13: b's next_rq starts at last_position";
+  EXPECT_FALSE(c.b.cfqd->timer_pending()) << "E.9: no idling on a with a close cooperator";
+  Rq* r = c.b.cfqd->cfq_dispatch_requests(1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->q, c.q) << "E.5: the cooperator becomes the active queue at once";
+  ASSERT_EQ(c.coop.merges.size(), 1u);
+  EXPECT_EQ(c.coop.merges[0], std::make_pair(c.a, c.q)) << "E.5: the merge is set up from a towards b";
+  EXPECT_EQ(c.b.cfqd->stats().close_cooperators, 1u);
+}
+
+TEST(CfqCoop, CloseMeansWithinCloseThrE13)
+{
+  CoopBench near(8 + CFQQ_CLOSE_THR);
+  EXPECT_EQ(near.b.cfqd->cfq_close_cooperator(near.a), near.q) << "E.13: distance 8192 sectors is close";
+  CoopBench far(8 + CFQQ_CLOSE_THR + 1);
+  EXPECT_EQ(far.b.cfqd->cfq_close_cooperator(far.a), nullptr);
+  EXPECT_TRUE(far.b.cfqd->timer_pending()) << "E.9: without a cooperator a idles";
+  EXPECT_EQ(far.b.cfqd->cfq_dispatch_requests(1), nullptr) << "E.5: waiting for a's next request";
+  EXPECT_TRUE(far.coop.merges.empty());
+}
+
+TEST(CfqCoop, CooperatorMustShareLevelRtnessAndGroupE13)
+{
+  CoopBench level(8, CLASS_BE, 5);
+  EXPECT_EQ(level.b.cfqd->cfq_close_cooperator(level.a), nullptr) << "E.13: prio_trees are per org_ioprio";
+  CoopBench rt(8, CLASS_BE, 4, CLASS_RT);
+  EXPECT_EQ(rt.b.cfqd->cfq_close_cooperator(rt.a), nullptr) << "E.13: RT and BE queues never merge";
+  CoopBench seeky(8);
+  seeky.q->seek_history = 0x1f; // 5 seeks of the last 32 > 32/8
+  EXPECT_EQ(seeky.b.cfqd->cfq_close_cooperator(seeky.a), nullptr) << "E.13: a seeky candidate";
+  CoopBench cur_seeky(8);
+  cur_seeky.a->seek_history = 0x1f;
+  EXPECT_EQ(cur_seeky.b.cfqd->cfq_close_cooperator(cur_seeky.a), nullptr) << "E.13: a seeky cur";
+  CoopBench four(8);
+  four.q->seek_history = 0x0f; // 4 seeks: not seeky
+  EXPECT_EQ(four.b.cfqd->cfq_close_cooperator(four.a), four.q);
+}
+
+TEST(CfqCoop, AQueueAloneInItsGroupHasNoCooperatorE13)
+{
+  Bench b;
+  Group* g  = b.cfqd->alloc_group(1, 500);
+  Queue* a  = b.queue(CLASS_BE, 4, true, g);
+  Queue* nb = b.queue(CLASS_BE, 4); // root group
+  b.insert(a, 0, 0);
+  b.insert(nb, 8, 0);
+  EXPECT_EQ(g->nr_cfqq, 1u);
+  EXPECT_EQ(b.cfqd->cfq_close_cooperator(a), nullptr) << "E.13: cur alone in its group";
+}
+
+TEST(CfqCoop, SeekyCoopQueueIsFlaggedForSplitAtExpiryE13)
+{
+  CoopBench c(8);
+  c.coop.coop_queue = c.a;
+  c.a->seek_history = 0x1f;
+  c.b.cfqd->cfq_slice_expired(false, 2);
+  ASSERT_EQ(c.coop.split_marked.size(), 1u) << "E.11: a coop queue gone seeky is marked split_coop";
+  EXPECT_EQ(c.coop.split_marked[0], c.a);
+  CoopBench d(8);
+  d.coop.coop_queue = d.a; // coop but sequential
+  d.b.cfqd->cfq_slice_expired(false, 2);
+  EXPECT_TRUE(d.coop.split_marked.empty());
+}
