@@ -95,7 +95,7 @@ void post(World& w, TaskRt* t, size_t rec, std::function<void(TaskRt&)> op)
     return;
   }
   t->posted.push_back(std::move(op));
-  t->wake->release();
+  post(w, t->wake);
 }
 
 // The parent forks (copy_process with copy_io, spec B.7/C.8): the child runs the parent's job in

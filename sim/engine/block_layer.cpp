@@ -13,9 +13,7 @@ static void get_request(World& w, TaskRt& t, DeviceRt& d, bool sync)
 {
   while (d.free_slots[sync] == 0) {
     d.slot_waiters[sync].push_back(&t);
-    t.wake->acquire();
-    w.wakeups++;
-    w.waits++;
+    wait_until_ns(w, t.wake, UINT64_MAX);
   }
   int used = w.sc.kernel.nr_requests - d.free_slots[sync];
   if (used + 1 >= w.sc.kernel.nr_requests) kernel::ioc_for_batching(*w.k);
@@ -24,12 +22,11 @@ static void get_request(World& w, TaskRt& t, DeviceRt& d, bool sync)
 
 static void release_slot(World& w, DeviceRt& d, bool sync)
 {
-  (void)w;
   d.free_slots[sync]++;
   if (!d.slot_waiters[sync].empty()) {
     TaskRt* waiter = d.slot_waiters[sync].front();
     d.slot_waiters[sync].pop_front();
-    waiter->wake->release();
+    post(w, waiter->wake);
   }
 }
 
@@ -61,7 +58,7 @@ void submit_request(World& w, TaskRt& t, Request* rq)
   w.out.cgroup_backlog[size_t(rq->cgroup)][size_t(d.index)].submit(now);
   d.elv->add_request(*rq, now);
   t.inflight++;
-  d.kick->release();
+  post(w, d.kick);
 }
 
 void deliver_completion(World& w, DeviceRt& d, Request* rq, uint64_t now)
@@ -71,7 +68,7 @@ void deliver_completion(World& w, DeviceRt& d, Request* rq, uint64_t now)
   release_slot(w, d, rq->sync);
   TaskRt& t = *w.tasks[size_t(rq->task)];
   t.completions.push_back(rq);
-  t.wake->release();
+  post(w, t.wake);
 }
 
 } // namespace iosim

@@ -44,13 +44,11 @@ void buffered_write(World& w, TaskRt& t, DeviceRt& d, uint64_t off, uint64_t len
   blk_step(w, "BW1", kernel::StepKind::alloc, "grab_cache_page_write_begin");
   sleep_until_ns(w, now_ns() + uint64_t(double(len) / kCopyBytesPerNs));
   d.cache.add(off, len, now_ns());
-  if (d.cache.dirty_bytes > w.sc.kernel.dirty_background_bytes && d.flusher) d.flusher->wake->release();
+  if (d.cache.dirty_bytes > w.sc.kernel.dirty_background_bytes && d.flusher) post(w, d.flusher->wake);
   while (d.cache.dirty_bytes + d.cache.writeback_bytes > w.sc.kernel.dirty_bytes) {
     d.dirty_waiters.push_back(&t);
-    if (d.flusher) d.flusher->wake->release();
-    t.wake->acquire();
-    w.wakeups++;
-    w.waits++;
+    if (d.flusher) post(w, d.flusher->wake);
+    wait_until_ns(w, t.wake, UINT64_MAX);
   }
   TaskResult& r = w.res(t);
   r.write.record(len, now_ns() - t0);
@@ -90,7 +88,7 @@ static void reap(World& w, TaskRt& t, DeviceRt& d)
     delete rq;
   }
   while (!d.dirty_waiters.empty() && d.cache.dirty_bytes + d.cache.writeback_bytes <= w.sc.kernel.dirty_bytes) {
-    d.dirty_waiters.front()->wake->release();
+    post(w, d.dirty_waiters.front()->wake);
     d.dirty_waiters.pop_front();
   }
 }
@@ -129,7 +127,7 @@ void flusher_main(World& w, TaskRt& t)
   t.reaped = true;
   if (--w.live_flushers == 0)
     for (auto& dev : w.devices)
-      dev->kick->release();
+      post(w, dev->kick);
 }
 
 TaskRt& create_flusher(World& w, DeviceRt& d)

@@ -28,7 +28,7 @@ kernel::task_struct* new_kernel_task(World& w, const TaskSpec& spec, const std::
 void start_actor(World& w, const std::string& name, kernel::task_struct* kt, std::function<void()> body)
 {
   w.actors++;
-  sg4::Actor::create(name, w.host, [&w, kt, body = std::move(body)] {
+  create_actor(w, name, [&w, kt, body = std::move(body)] {
     guarded(kt->comm.c_str(), [&] {
       w.exec->bind_current(kt);
       body();
@@ -49,7 +49,7 @@ bool try_settle(World& w)
   w.k->check_settled();
   s.done = true;
   for (; s.blocked > 0; --s.blocked)
-    s.sem->release();
+    post(w, s.sem);
   return true;
 }
 
@@ -60,8 +60,7 @@ void settle_arrive(World& w)
   s.arrived++;
   if (try_settle(w)) return;
   s.blocked++;
-  w.waits++;
-  s.sem->acquire();
+  wait_until_ns(w, s.sem, UINT64_MAX);
 }
 
 } // namespace iosim

@@ -39,7 +39,7 @@ void SimExec::yield(const kernel::StepId& id)
                   {"func", id.func},
                   {"kind", kernel::step_kind_name(id.kind)},
                   {"cost_ns", cost}});
-  sleep_until_ns(w_, iosim::now_ns() + cost);
+  step_sleep(w_, cost);
 }
 
 } // namespace iosim

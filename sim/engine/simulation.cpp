@@ -56,6 +56,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   out.cgroup_disk_ns.assign(sc.cgroups.size(), std::vector<uint64_t>(sc.devices.size(), 0));
   out.cgroup_backlog.assign(sc.cgroups.size(), std::vector<BacklogTrack>(sc.devices.size()));
   out.cgroup_service.assign(sc.cgroups.size(), std::vector<std::vector<Span>>(sc.devices.size()));
+  clock_reset();
   World w(sc, out);
   w.record_events = opt.record_events;
   auto* zone      = sg4::create_full_zone("root");
@@ -115,6 +116,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt)
   out.engine_waits       = w.waits;
   out.engine_timed_waits = w.timed_waits;
   out.engine_actors      = w.actors;
+  out.engine_coalesced   = w.coalesced_steps;
   for (auto& d : w.devices) {
     out.devices[size_t(d->index)].dirty_bytes_at_end = d->cache.dirty_bytes;
     out.devices[size_t(d->index)].scheduler          = d->elv->report();

@@ -242,12 +242,12 @@ void end_task(World& w, TaskRt& t)
   t.reaped = true;
   w.live_tasks--;
   for (TaskRt* watcher : w.exit_watchers)
-    watcher->wake->release();
+    post(w, watcher->wake);
   try_settle(w);
   if (w.live_tasks == 0) {
     for (auto& d : w.devices) {
-      if (d->flusher) d->flusher->wake->release();
-      d->kick->release();
+      if (d->flusher) post(w, d->flusher->wake);
+      post(w, d->kick);
     }
   }
 }

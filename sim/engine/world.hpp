@@ -95,8 +95,8 @@ struct World {
   uint64_t next_request_id = 1;
   uint64_t wakeups         = 0;
   // SimGrid blocking calls made, by kind (report `engine`; see RunResult).
-  uint64_t sleeps = 0, waits = 0, timed_waits = 0, actors = 0;
-  bool record_events       = false;
+  uint64_t sleeps = 0, waits = 0, timed_waits = 0, actors = 0, coalesced_steps = 0;
+  bool record_events = false;
   std::unique_ptr<SimExec> exec;
   std::unique_ptr<kernel::Kernel> k;
   // Settle point (kernel Kernel::check_settled): once every task still alive at duration_ms has
@@ -117,10 +117,18 @@ struct World {
 };
 
 // sim_clock.cpp: time in integer nanoseconds over SimGrid's double seconds.
-uint64_t now_ns();
+// These are the only places the engine blocks or wakes an actor (step coalescing: sim_clock.cpp).
+void clock_reset(); // before a run: no debt, nobody blocked; reads IOSIM_STEP_COALESCING
+uint64_t now_ns();  // the running actor's date (SimGrid's clock plus coalesced steps)
 void sleep_until_ns(World& w, uint64_t t_ns);
+// A kernel step's cost: coalesced when no other actor can act before it ends, else slept.
+void step_sleep(World& w, uint64_t cost_ns);
 // Wait on `s` until released or until t_ns (UINT64_MAX = no timeout).
 void wait_until_ns(World& w, const sg4::SemaphorePtr& s, uint64_t t_ns);
+// Release `s` (waking its first waiter, if any).
+void post(World& w, const sg4::SemaphorePtr& s);
+// Create an actor running `body` (from setup code or from a running actor).
+void create_actor(World& w, const std::string& name, std::function<void()> body);
 // A block-layer step of the current task (a preemption point, costed like a kernel-model step).
 void blk_step(World& w, const char* label, kernel::StepKind kind, const char* func);
 

@@ -218,9 +218,13 @@ json build_report(const Scenario& sc, const RunResult& r)
   rep["pids"] = json::object();
   for (const auto& [pid, name] : r.pid_names)
     rep["pids"][std::to_string(pid)] = name;
-  rep["engine"] = {{"events", r.engine_events},           {"wall_s", r.wall_s},
-                   {"sleeps", r.engine_sleeps},           {"waits", r.engine_waits},
-                   {"timed_waits", r.engine_timed_waits}, {"actors", r.engine_actors}};
+  rep["engine"] = {{"events", r.engine_events},
+                   {"wall_s", r.wall_s},
+                   {"sleeps", r.engine_sleeps},
+                   {"waits", r.engine_waits},
+                   {"timed_waits", r.engine_timed_waits},
+                   {"actors", r.engine_actors},
+                   {"coalesced_steps", r.engine_coalesced}};
   return rep;
 }
 

@@ -62,6 +62,7 @@ struct RunResult {
   // What the engine asked of SimGrid (the benchmark floor, bench/floor.cpp, is matched to these):
   // timed sleeps, untimed semaphore waits, semaphore waits with a timeout, actors started.
   uint64_t engine_sleeps = 0, engine_waits = 0, engine_timed_waits = 0, engine_actors = 0;
+  uint64_t engine_coalesced = 0;        // kernel steps whose cost was not slept (sim_clock.cpp)
   nlohmann::json correctness;           // from the kernel model's oracle (null: no detector ran)
   std::map<int, std::string> pid_names; // every kernel task (tasks, flushers, admin, irq contexts)
   std::string events_jsonl;             // one JSON object per line, when --events is given
