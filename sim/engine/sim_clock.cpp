@@ -33,6 +33,7 @@ struct LazyClock {
   bool enabled        = true;
   uint64_t pending_ns = 0; // how far the running actor is ahead of SimGrid's clock
   int newborns        = 0; // actors created, not yet run
+  size_t running      = 0; // pid of the running actor, 0 in maestro (set where actors resume)
   uint64_t margin_ns  = 1; // SimGrid ends activities within surf/precision of each other together
   std::multiset<uint64_t> wake_at;
   std::vector<std::multiset<uint64_t>::iterator> entry_of;               // by actor pid; wake_at.end() when running
@@ -43,7 +44,7 @@ LazyClock lc;
 
 uint64_t engine_now() { return uint64_t(std::llround(sg4::Engine::get_clock() * 1e9)); }
 
-size_t self_pid() { return size_t(sg4::this_actor::get_pid()); }
+size_t self_pid() { return lc.running; }
 
 std::multiset<uint64_t>::iterator& entry(size_t pid)
 {
@@ -63,10 +64,12 @@ void set_wake(size_t pid, uint64_t t)
 // stands.
 struct Blocked {
   uint64_t local;
-  explicit Blocked(uint64_t t) : local(now_local()) { set_wake(self_pid(), t); }
+  size_t me;
+  explicit Blocked(uint64_t t) : local(now_local()), me(lc.running) { set_wake(me, t); }
   ~Blocked()
   {
-    auto& e = entry(self_pid());
+    lc.running = me;
+    auto& e    = entry(me);
     if (e != lc.wake_at.end()) lc.wake_at.erase(e);
     e                  = lc.wake_at.end();
     const uint64_t now = engine_now();
@@ -96,6 +99,8 @@ void clock_reset()
 }
 
 uint64_t now_ns() { return engine_now() + lc.pending_ns; }
+
+size_t running_actor() { return lc.running; }
 
 void sleep_until_ns(World& w, uint64_t t_ns)
 {
@@ -171,8 +176,10 @@ void create_actor(World& w, const std::string& name, std::function<void()> body)
   lc.newborns++;
   auto run = [&w, body = std::move(body)] {
     lc.newborns--;
+    lc.running = size_t(sg4::this_actor::get_pid());
     body();
     settle_debt(w); // the actor's last step ends at its date, as if slept
+    lc.running = 0;
   };
   if (sg4::Actor::is_maestro()) {
     sg4::Actor::create(name, w.host, std::move(run));

@@ -13,8 +13,7 @@ std::uint64_t SimExec::now_ns() const { return iosim::now_ns(); }
 
 kernel::task_struct* SimExec::current() const
 {
-  if (sg4::Actor::is_maestro()) return nullptr;
-  auto pid = size_t(sg4::this_actor::get_pid());
+  size_t pid = running_actor();
   return pid < by_actor_.size() ? by_actor_[pid] : nullptr;
 }
 

@@ -118,8 +118,9 @@ struct World {
 
 // sim_clock.cpp: time in integer nanoseconds over SimGrid's double seconds.
 // These are the only places the engine blocks or wakes an actor (step coalescing: sim_clock.cpp).
-void clock_reset(); // before a run: no debt, nobody blocked; reads IOSIM_STEP_COALESCING
-uint64_t now_ns();  // the running actor's date (SimGrid's clock plus coalesced steps)
+void clock_reset();     // before a run: no debt, nobody blocked; reads IOSIM_STEP_COALESCING
+uint64_t now_ns();      // the running actor's date (SimGrid's clock plus coalesced steps)
+size_t running_actor(); // its SimGrid pid, 0 in maestro (no SimGrid call: hot path)
 void sleep_until_ns(World& w, uint64_t t_ns);
 // A kernel step's cost: coalesced when no other actor can act before it ends, else slept.
 void step_sleep(World& w, uint64_t cost_ns);
