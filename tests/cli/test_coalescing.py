@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_case import CliCase  # noqa: E402
 
 IOSIM = os.environ.get("IOSIM", "build/iosim")
+CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "configs")
 
 
 def env(coalescing):
@@ -34,8 +35,9 @@ class Coalescing(CliCase):
         # These runs have no two wake-ups within SimGrid's 1 ns quantum of each other (checked
         # when the test was written); if a model change creates such a tie, SimGrid's own order
         # may differ between the two modes: pick another config rather than loosen the test.
-        for config, seed in (("configs/quickstart.json", "1"), ("configs/hdd-baseline.json", "2"),
-                             ("configs/race-first-io-vs-ioprio-set.json", "1")):
+        for name, seed in (("quickstart.json", "1"), ("hdd-baseline.json", "2"),
+                           ("race-first-io-vs-ioprio-set.json", "1")):
+            config = os.path.join(CONFIGS, name)
             a = self.run_report(config, False, "--seed", seed)
             b = self.run_report(config, True, "--seed", seed)
             self.assertEqual(a["engine"]["coalesced_steps"], 0)
@@ -62,7 +64,8 @@ class Coalescing(CliCase):
         # D.1/D.2 (spec D.1: every legacy seed, duplicate queues on most) and D.3 (a minority of
         # seeds). Measured: identical counts over 300 seeds; 6 of 100 allows for seeds whose
         # outcome hangs on a same-nanosecond tie.
-        for config in ("configs/race-first-io-vs-ioprio-set.json", "configs/race-ioprio-set-vs-exit.json"):
+        for name in ("race-first-io-vs-ioprio-set.json", "race-ioprio-set-vs-exit.json"):
+            config = os.path.join(CONFIGS, name)
             off = self.seeds_hit(config, False)
             on = self.seeds_hit(config, True)
             self.assertTrue(any(off.values()), f"{config}: the race must show up at all")
