@@ -52,6 +52,22 @@ uint64_t LatencyHistogram::percentile(double p) const
   return bucket_value(kBuckets - 1);
 }
 
+std::vector<uint64_t> LatencyHistogram::percentiles(const std::vector<double>& ascending) const
+{
+  std::vector<uint64_t> out(ascending.size(), 0);
+  if (n_ == 0) return out;
+  size_t k     = 0;
+  uint64_t sum = 0;
+  for (int i = 0; i < kBuckets && k < ascending.size(); ++i) {
+    sum += b_[size_t(i)];
+    while (b_[size_t(i)] && k < ascending.size() && double(sum) >= double(n_) * ascending[k] / 100.0)
+      out[k++] = bucket_value(i);
+  }
+  for (; k < ascending.size(); ++k)
+    out[k] = bucket_value(kBuckets - 1);
+  return out;
+}
+
 std::string percentile_key(double p)
 {
   char buf[32];

@@ -29,6 +29,8 @@ class LatencyHistogram
   // The value reported for percentile p (0 < p <= 100): the representative value of the first
   // bucket whose cumulative count reaches ceil-free p% of N, as fio computes it. 0 when empty.
   uint64_t percentile(double p) const;
+  // percentile(p) for each p of an ascending list, in one walk over the buckets.
+  std::vector<uint64_t> percentiles(const std::vector<double>& ascending) const;
 
   static int bucket_of(uint64_t ns);
   static uint64_t bucket_value(int idx); // midpoint of the bucket (exact below 128)

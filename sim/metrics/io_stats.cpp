@@ -9,8 +9,10 @@ nlohmann::json DirStats::to_json(uint64_t runtime_ns) const
   if (total_ios == 0) runtime_ns = 0; // fio reports no runtime for a direction without I/O
   double secs        = double(runtime_ns) / 1e9;
   nlohmann::json pct = nlohmann::json::object();
-  for (double p : LatencyHistogram::default_percentiles())
-    pct[percentile_key(p)] = clat.percentile(p);
+  const auto& ps             = LatencyHistogram::default_percentiles();
+  std::vector<uint64_t> vals = clat.percentiles(ps);
+  for (size_t i = 0; i < ps.size(); ++i)
+    pct[percentile_key(ps[i])] = vals[i];
   return {
       {"total_ios", total_ios},
       {"io_bytes", io_bytes},

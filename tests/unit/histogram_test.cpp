@@ -67,3 +67,23 @@ TEST(Histogram, FioPercentileKeys)
   EXPECT_EQ(percentile_key(50), "50.000000");
   EXPECT_EQ(LatencyHistogram::default_percentiles().size(), 17u);
 }
+
+TEST(Histogram, OneWalkListEqualsEachPercentile)
+{
+  // Two clusters with a gap (several percentiles fall in one bucket, others in empty stretches)
+  // and a far outlier: the single walk must agree with percentile(p) for every p of fio's list.
+  LatencyHistogram h;
+  for (uint64_t v = 0; v < 900; ++v)
+    h.add(50000 + v * 37);
+  for (uint64_t v = 0; v < 99; ++v)
+    h.add(20000000 + v * 1000);
+  h.add(uint64_t(1) << 40);
+  const auto& ps             = LatencyHistogram::default_percentiles();
+  std::vector<uint64_t> walk = h.percentiles(ps);
+  ASSERT_EQ(walk.size(), ps.size());
+  for (size_t i = 0; i < ps.size(); ++i)
+    EXPECT_EQ(walk[i], h.percentile(ps[i])) << "p" << ps[i];
+  EXPECT_LT(walk[10], 20000000u) << "p90 is in the first cluster (900 of 1000 samples)";
+  EXPECT_GE(walk[12], 20000000u) << "p99 is in the second";
+  EXPECT_EQ(LatencyHistogram().percentiles(ps), std::vector<uint64_t>(ps.size(), 0));
+}
