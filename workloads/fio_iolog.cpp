@@ -6,6 +6,7 @@
 //   [TIMESTAMP] FILENAME sync|datasync|trim ...          (skipped, counted in a warning)
 //   FILENAME wait MICROSECONDS                            (v2 only: a pause before what follows)
 // v2 has no timestamps: its requests are replayed closed-loop (each after the previous one).
+#include "sim/config/input_error.hpp"
 #include "sim/config/input_file.hpp"
 #include "workloads/fio_jobfile.hpp"
 #include "workloads/trace_import.hpp"
@@ -92,7 +93,11 @@ TraceImport import_iolog(const std::string& path, const TraceOptions& opt)
   }
   if (!version)
     fail_line(path, lineno, "empty iolog (expected the header \"fio version 2 iolog\" or \"fio version 3 iolog\")");
-  TraceImport out   = finish_trace(raw, keys.keys, 1000, opt);
+  if (raw.empty())
+    throw InputError(
+        path + ": no requests: no read or write entries" +
+        (skipped ? " (" + std::to_string(skipped) + " sync, datasync or trim entries are not replayed)" : ""));
+  TraceImport out   = finish_trace(path, raw, keys.keys, 1000, opt);
   out.iolog_version = version;
   if (skipped)
     out.warnings.push_back(path + ": " + std::to_string(skipped) +

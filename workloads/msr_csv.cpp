@@ -3,6 +3,7 @@
 // Timestamp in Windows FILETIME (100 ns ticks since 1601-01-01 UTC, beyond a double's exact
 // range, so converted with integers only), Type Read or Write, Offset and Size in bytes,
 // ResponseTime in 100 ns ticks (read and checked, not replayed: the simulated device decides).
+#include "sim/config/input_error.hpp"
 #include "sim/config/input_file.hpp"
 #include "workloads/fio_jobfile.hpp"
 #include "workloads/trace_import.hpp"
@@ -58,7 +59,8 @@ TraceImport import_msr(const std::string& path, const TraceOptions& opt)
     uint32_t k      = keys.of(key);
     raw.push_back({ts, off, uint32_t(size), write, !write || opt.sync_writes, k});
   }
-  return finish_trace(raw, keys.keys, 100, opt);
+  if (raw.empty()) throw InputError(path + ": no requests: the file has no CSV records");
+  return finish_trace(path, raw, keys.keys, 100, opt);
 }
 
 } // namespace iosim::trace

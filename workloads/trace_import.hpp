@@ -48,8 +48,10 @@ struct RawRecord {
 // Windowing and scaling shared by the importers: times become ns from the first request
 // ((ticks - first) * tick_ns), records outside [start, start + length) are dropped, the rest
 // are rebased to the window's start and scaled; records are grouped per task in time order.
-TraceImport finish_trace(std::vector<RawRecord>& raw, const std::vector<std::string>& keys, uint64_t tick_ns,
-                         const TraceOptions& opt);
+// Records out of time order are sorted, with one warning giving their count. No record at all,
+// or none left in the window, is an InputError naming `path` (and the window).
+TraceImport finish_trace(const std::string& path, std::vector<RawRecord>& raw, const std::vector<std::string>& keys,
+                         uint64_t tick_ns, const TraceOptions& opt);
 
 TraceImport import_blkparse(const std::string& path, const TraceOptions& opt);
 TraceImport import_msr(const std::string& path, const TraceOptions& opt);
@@ -65,5 +67,8 @@ struct KeyTable {
 // Shared line-level helpers: "FILE:LINE: what" errors and strict unsigned parsing.
 [[noreturn]] void fail_line(const std::string& path, int line, const std::string& what);
 bool parse_u64(const std::string& s, uint64_t& out);
+
+// blkparse device numbers: "MAJ,MIN" (decimal) -> canonical "MAJ,MIN"; false if not one.
+bool parse_blk_dev(const std::string& s, std::string& canonical);
 
 } // namespace iosim::trace

@@ -98,6 +98,9 @@ void parse_trace_workload(const JsonNode& w, Scenario& sc, const std::string& ty
   if (type == "blkparse") {
     opt.blk_event = w.get_enum("event", {"D", "Q"}, "D");
     opt.blk_dev   = w.get_string("dev", "");
+    std::string canon;
+    if (!opt.blk_dev.empty() && !trace::parse_blk_dev(opt.blk_dev, canon))
+      w.fail("dev", "\"" + opt.blk_dev + "\" is not a device number MAJ,MIN (e.g. \"8,0\")");
     nw.update({{"event", opt.blk_event}, {"dev", opt.blk_dev}});
     imp = trace::import_blkparse(path, opt);
   } else {

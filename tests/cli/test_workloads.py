@@ -272,6 +272,94 @@ class BadFiles(Base):
                                    self.dir + ": is a directory")
 
 
+# The shape of a real `blkparse -i sde` excerpt (fio randwrite with fsync, then jbd2): Q G P I U D
+# C per request, then journal bios queued and back-merged (M) far out on the disk (sector ~3.9e9,
+# ~1.8 TiB), which D mode never replays.
+BLK_EXCERPT = """\
+  8,64  11     2944    33.779658276 90790  Q   W 7614344 + 24 [fio]
+  8,64  11     2945    33.779659493 90790  G   W 7614344 + 24 [fio]
+  8,64  11     2946    33.779660124 90790  P   N [fio]
+  8,64  11     2947    33.779661287 90790  I   W 7614344 + 24 [fio]
+  8,64  11     2948    33.779661791 90790  U   N [fio] 1
+  8,64  11     2949    33.779662409 90790  D   W 7614344 + 24 [fio]
+  8,64  11     2950    33.791580458     0  C   W 7614344 + 24 [0]
+  8,64  11     2951    33.791608964 90790  Q  WS 7614368 + 8 [fio]
+  8,64  11     2952    33.791609940 90790  I  WS 7614368 + 8 [fio]
+  8,64  11     2953    33.791612977 90790  D  WS 7614368 + 8 [fio]
+  8,64  11     2954    33.791700000 90790  D  FN [fio]
+  8,64  13     5709    33.799963426 90708  Q  WS 3905206216 + 8 [jbd2/sde-8]
+  8,64  13     5712    33.799965942 90708  Q  WS 3905206224 + 8 [jbd2/sde-8]
+  8,64  13     5713    33.799966423 90708  M  WS 3905206224 + 8 [jbd2/sde-8]
+"""
+
+
+class TraceContent(Base):
+    """Cut or mangled lines, events the mode does not replay, filters that leave nothing."""
+
+    def hdd(self, workload):
+        return self.config([workload], model="hdd", capacity_gib=500)
+
+    def test_cut_line_and_bad_rwbs_name_file_and_line(self):
+        lines = BLK_EXCERPT.splitlines(keepends=True)
+        for line6, frag in (("  8,64  11     2949    33.779662409 90790  D   W 7614344 + \n",
+                             ":6: truncated blkparse event"),
+                            ("  8,64  11     2949    33.779662409 90790  D   W 7614344\n",
+                             ":6: truncated blkparse event"),
+                            (lines[5].replace("  D   W ", "  D   Z "), ":6: bad RWBS 'Z'")):
+            with self.subTest(frag):
+                path = self.write("cut.txt", "".join(lines[:5] + [line6] + lines[6:]))
+                out = self.path("out.json")
+                self.assert_one_line_error(run("run", self.hdd({"type": "blkparse", "file": path}), "--out", out),
+                                           path + frag)
+                self.assertFalse(os.path.exists(out), "no output file on bad input")
+
+    def test_flush_without_data_is_skipped_with_a_warning(self):
+        path = self.write("trace.txt", BLK_EXCERPT)
+        p = run("validate", self.hdd({"type": "blkparse", "file": path}))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["workloads"][0]["requests"], 2)
+        warn = [line for line in p.stderr.splitlines() if "warning" in line]
+        self.assertEqual(len(warn), 1, p.stderr)
+        self.assertIn("1 D events without data", warn[0])
+
+    def test_only_replayed_events_are_range_checked(self):
+        # D mode replays the two fio D events; the jbd2 Q and M lines beyond 500 GiB are not
+        # requests in D mode. In Q mode the first such Q (line 12) is one, and is refused.
+        path = self.write("trace.txt", BLK_EXCERPT)
+        r = self.report(self.hdd({"type": "blkparse", "file": path}))
+        ts = [t for t in r["tasks"] if t["name"].startswith("blkparse-")]
+        self.assertEqual(sum(t["write"]["total_ios"] for t in ts), 2)
+        self.assertEqual(sum(t["write"]["io_bytes"] for t in ts), 32 * 512)
+        self.assert_one_line_error(run("validate", self.hdd({"type": "blkparse", "file": path, "event": "Q"})),
+                                   path + ":12: request at byte 1999465582592 + 4096 is beyond the device")
+
+    def test_filters_that_leave_nothing_are_errors(self):
+        blk = self.write("trace.txt", BLK_EXCERPT)
+        empty = self.write("empty.txt", "")
+        empty_csv = self.write("empty.csv", "")
+        cases = [({"type": "blkparse", "file": blk, "dev": "junk"}, ["workloads[0].dev", '"junk" is not a device number MAJ,MIN']),
+                 ({"type": "blkparse", "file": blk, "dev": "9,9"},
+                  [blk + ": no requests: no D events with data for device 9,9 (the trace has 8,64)"]),
+                 ({"type": "blkparse", "file": blk, "start_ms": 100000},
+                  [blk + ": no requests: start_ms 100000 is past the trace's last request at 11.950568 ms"]),
+                 ({"type": "blkparse", "file": empty}, [empty + ": no requests"]),
+                 ({"type": "msr", "file": empty_csv}, [empty_csv + ": no requests"])]
+        for workload, frags in cases:
+            with self.subTest(workload):
+                out = self.path("out.json")
+                self.assert_one_line_error(run("run", self.hdd(workload), "--out", out), *frags)
+                self.assertFalse(os.path.exists(out))
+
+    def test_out_of_order_timestamps_give_one_warning(self):
+        path = self.write("t.csv", "".join(f"{t},h,0,Read,{512 * i},512,1\n"
+                                           for i, t in enumerate((30000, 10000, 20000, 40000, 35000))))
+        p = run("validate", self.hdd({"type": "msr", "file": path}))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        warn = [line for line in p.stderr.splitlines() if "warning" in line]
+        self.assertEqual(len(warn), 1, p.stderr)
+        self.assertIn(path + ": 3 requests were out of time order", warn[0])
+
+
 class Generators(Base):
     def test_generated_events_follow_the_seed(self):
         # ioprio_set at 200 Hz over 1 s: a Poisson count with mean 200 (sd 14): 140..260 holds

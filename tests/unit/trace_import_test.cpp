@@ -135,6 +135,119 @@ TEST(Blkparse, BadLinesNameFileAndLine)
             "t.txt:2: requests on devices 8,0 and 8,16: c");
 }
 
+// A line cut after "SECTOR +" or after SECTOR, or with an RWBS blkparse never prints, is an
+// error, not a flush to skip; real flushes and discards without data still are skipped.
+TEST(Blkparse, TruncatedRangeAndBadRwbsAreErrors)
+{
+  TempDir dir;
+  const std::string head = "  8,64 11 2947 33.779661287 90790  I   W 7614344 + 24 [fio]\n";
+  auto bad               = [&](const std::string& text) {
+    return error_of([&] { trace::import_blkparse(dir.write("t.txt", head + text), opts()); });
+  };
+  EXPECT_EQ(bad("  8,64 11 2949 33.779662409 90790  D   W 7614344 + \n"),
+            "t.txt:2: truncated blkparse event (expected NSECTORS after \"7614344 +\")");
+  EXPECT_EQ(bad("  8,64 11 2949 33.779662409 90790  D   W 7614344\n"),
+            "t.txt:2: truncated blkparse event (expected \"+ NSECTORS\" after \"7614344\")");
+  EXPECT_EQ(bad("  8,64 11 2949 33.779662409 90790  D   Z 7614344 + 24 [fio]\n"),
+            "t.txt:2: bad RWBS 'Z' (expected letters of F W R D N E A S M B, e.g. W, RS, FWS)");
+  EXPECT_EQ(bad("  8,64 11 2949 33.779662409 90790  D   w 7614344 + 24 [fio]\n").substr(0, 21),
+            "t.txt:2: bad RWBS 'w'");
+  // Flushes (FN, FWS without a range) and a discard are skipped with one warning.
+  auto imp =
+      trace::import_blkparse(dir.write("t.txt", head + "  8,64 11 2949 33.779662409 90790  D   W 7614344 + 24 [fio]\n"
+                                                       "  8,64 11 2950 33.78 90790  D  FN [fio]\n"
+                                                       "  8,64 11 2951 33.79 90790  D FWS [jbd2/sde-8]\n"
+                                                       "  8,64 11 2952 33.80 90790  D   D 100 + 8 [fstrim]\n"),
+                             opts());
+  EXPECT_EQ(imp.requests, 1u);
+  ASSERT_EQ(imp.warnings.size(), 1u);
+  EXPECT_NE(imp.warnings[0].find("3 D events without data"), std::string::npos) << imp.warnings[0];
+}
+
+// Only the events the mode replays are requests: an M far out in D mode, or a D far out in Q
+// mode, is not checked against the device (it never reaches it), the replayed ones are.
+TEST(Blkparse, OnlyReplayedEventsAreRangeChecked)
+{
+  TempDir dir;
+  auto o                 = opts();
+  o.capacity             = 1ull << 30; // 1 GiB = sector 2097152
+  const std::string text = "  8,0 0 1 0.000001 7 Q WS 100 + 8 [db]\n"
+                           "  8,0 0 2 0.000002 7 I WS 100 + 8 [db]\n"
+                           "  8,0 0 3 0.000003 7 Q WS 5000000 + 8 [db]\n"
+                           "  8,0 0 4 0.000004 7 M WS 5000000 + 8 [db]\n"
+                           "  8,0 0 5 0.000005 7 D WS 100 + 8 [db]\n";
+  auto imp               = trace::import_blkparse(dir.write("t.txt", text), o);
+  EXPECT_EQ(imp.requests, 1u);
+  o.blk_event = "Q";
+  EXPECT_EQ(error_of([&] { trace::import_blkparse(dir.write("t.txt", text), o); }),
+            "t.txt:3: request at byte 2560000000 + 4096 is beyond the device (1073741824 bytes): give the device a "
+            "larger capacity");
+  o.blk_event = "D";
+  EXPECT_EQ(error_of([&] {
+              trace::import_blkparse(dir.write("t.txt", text + "  8,0 0 6 0.000006 7 D WS 5000000 + 8 [db]\n"), o);
+            }).substr(0, 40),
+            "t.txt:6: request at byte 2560000000 + 40");
+}
+
+// A source that yields nothing after its filters is an error saying which filter left nothing.
+TEST(Blkparse, NothingToReplayIsAnError)
+{
+  TempDir dir;
+  const std::string one = "  8,0 0 1 0.000001 7 D R 100 + 8 [a]\n  8,0 0 2 0.001234500 7 D R 200 + 8 [a]\n";
+  auto err              = [&](const std::string& text, const trace::TraceOptions& o) {
+    return error_of([&] { trace::import_blkparse(dir.write("t.txt", text), o); });
+  };
+  auto o    = opts();
+  o.blk_dev = "9,9";
+  EXPECT_EQ(err(one, o), "t.txt: no requests: no D events with data for device 9,9 (the trace has 8,0)");
+  o.blk_dev = "junk";
+  EXPECT_EQ(err(one, o), "t.txt: \"dev\": \"junk\" is not a device number MAJ,MIN (e.g. \"8,0\")");
+  o.blk_dev = "08,000"; // the same device as 8,0
+  EXPECT_EQ(trace::import_blkparse(dir.write("t.txt", one), o).requests, 2u);
+  o = opts();
+  EXPECT_EQ(err("", o), "t.txt: no requests: the file has no blkparse event lines");
+  EXPECT_EQ(err("\n\nCPU0 (sda):\n", o), "t.txt: no requests: the file has no blkparse event lines");
+  EXPECT_EQ(err("  8,0 0 1 0.1 7 D FN [a]\n  8,0 0 2 0.2 7 Q R 8 + 8 [a]\n", o),
+            "t.txt: no requests: no D events with SECTOR + NSECTORS (1 without data: flush, discard); the trace has "
+            "1 Q events: try \"event\": \"Q\"");
+  o.start_ns = 100000ull * 1000000;
+  EXPECT_EQ(err(one, o), "t.txt: no requests: start_ms 100000 is past the trace's last request at 1.2335 ms (from "
+                         "its first)");
+}
+
+TEST(Msr, EmptyFileOrWindowIsAnError)
+{
+  TempDir dir;
+  EXPECT_EQ(error_of([&] { trace::import_msr(dir.write("t.csv", "\n"), opts()); }),
+            "t.csv: no requests: the file has no CSV records");
+  EXPECT_EQ(error_of([&] {
+              trace::import_msr(dir.write("t.csv", "Timestamp,Hostname,DiskNumber,Type,Offset,Size,"
+                                                   "ResponseTime\n"),
+                                opts());
+            }),
+            "t.csv: no requests: the file has no CSV records");
+  auto o      = opts();
+  o.start_ns  = 1000000;
+  o.length_ns = 1000000;
+  EXPECT_EQ(error_of([&] { trace::import_msr(dir.write("t.csv", "0,h,0,Read,0,512,1\n50000,h,0,Read,0,512,1\n"), o); }),
+            "t.csv: no requests in the window start_ms 1, length_ms 1: the first request after start_ms is at 5 ms");
+}
+
+TEST(Msr, OutOfOrderTimestampsAreSortedWithOneWarning)
+{
+  TempDir dir;
+  auto imp = trace::import_msr(dir.write("t.csv", "30000,h,0,Read,0,512,1\n10000,h,0,Read,512,512,1\n"
+                                                  "20000,h,0,Read,1024,512,1\n40000,h,0,Read,1536,512,1\n"),
+                               opts());
+  ASSERT_EQ(imp.requests, 4u);
+  const auto& r = imp.tasks[0].records;
+  EXPECT_EQ(r[0].offset, 512u);
+  EXPECT_EQ(r[2].t_ns, 2000000u);
+  ASSERT_EQ(imp.warnings.size(), 1u);
+  EXPECT_EQ(imp.warnings[0].substr(imp.warnings[0].rfind('/') + 1),
+            "t.csv: 2 requests were out of time order in the file and were replayed in timestamp order");
+}
+
 TEST(Iolog, Version3TimestampsAreMicroseconds)
 {
   TempDir dir;
@@ -166,6 +279,16 @@ TEST(Iolog, Version2HasNoTimestampsButWaits)
   EXPECT_EQ(bad("fio version 2 iolog\nf read 0\n"), "l.log:2: read needs OFFSET LENGTH");
   EXPECT_EQ(bad("fio version 3 iolog\n5 f fly 0 1\n").substr(0, 30), "l.log:2: unknown action \"fly\" ");
   EXPECT_EQ(bad("fio version 9 iolog\n").substr(0, 20), "l.log:1: expected th");
+}
+
+TEST(Iolog, NoReadOrWriteIsAnError)
+{
+  TempDir dir;
+  EXPECT_EQ(error_of([&] {
+              trace::import_iolog(
+                  dir.write("l.log", "fio version 3 iolog\n0 f add\n1 f open\n2 f sync 0 0\n3 f close\n"), opts());
+            }),
+            "l.log: no requests: no read or write entries (1 sync, datasync or trim entries are not replayed)");
 }
 
 // Regression for iolog_fuzz's first finding (docs/testing.md): a line of only \v or \f is blank,
