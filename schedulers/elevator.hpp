@@ -73,6 +73,9 @@ struct ElevatorType {
   std::vector<ElevatorTunable> tunables;
   // tunables: every row of the table present (defaults applied, validated by the config parser).
   std::function<std::unique_ptr<Elevator>(const nlohmann::json& tunables, const ElevatorDeviceInfo&)> make;
+  // The default of a tunable at kernel.hz when the kernel derives it from HZ (in the table's
+  // units); null when every default is the table's.
+  std::function<int64_t(const ElevatorTunable&, int hz)> default_at_hz = nullptr;
 };
 
 const std::vector<ElevatorType>& elevator_types();

@@ -184,7 +184,8 @@ ElevatorType cfq_elevator_type()
           cfq::cfq_tunable_table(),
           [](const nlohmann::json& tun, const ElevatorDeviceInfo& info) -> std::unique_ptr<Elevator> {
             return std::make_unique<CfqElevator>(*info.k, info.cfqd, cfq::tunables_from_json(tun, info.hz), info);
-          }};
+          },
+          cfq::cfq_default_at_hz};
 }
 
 } // namespace iosim

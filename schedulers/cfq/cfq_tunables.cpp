@@ -1,6 +1,9 @@
 // CFQ tunables (spec E.1) under their sysfs names with the kernel's defaults and accepted ranges.
 #include "schedulers/cfq/cfq_tunables.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace iosim::cfq
 {
 
@@ -24,6 +27,20 @@ std::vector<ElevatorTunable> cfq_tunable_table()
       {"target_latency", 300, 1, UINT_MAX_, "ms",
        "latency target of low_latency, HZ*3/10 (not a sysfs knob in 3.2/3.3; later kernels' range)"},
   };
+}
+
+int64_t cfq_default_at_hz(const ElevatorTunable& row, int hz)
+{
+  const std::string n = row.name;
+  int64_t j           = -1;
+  if (n == "fifo_expire_sync") j = hz / 8;
+  if (n == "fifo_expire_async") j = hz / 4;
+  if (n == "slice_sync") j = hz / 10;
+  if (n == "slice_async") j = hz / 25;
+  if (n == "slice_idle" || n == "group_idle") j = std::max(hz / 125, 1);
+  if (n == "target_latency") j = hz * 3 / 10;
+  if (j < 0) return row.dflt; // not a time: the same at every HZ
+  return j * 1000 / hz;
 }
 
 jiffies_t msecs_to_jiffies(uint64_t ms, int hz) { return jiffies_t((ms * uint64_t(hz) + 999) / 1000); }

@@ -14,6 +14,11 @@ namespace iosim::cfq
 // kernel's store functions accept (they clamp; iosim rejects).
 std::vector<ElevatorTunable> cfq_tunable_table();
 
+// E.1: the sysfs value (ms) of @row's default at @hz: the kernel's jiffies expression (HZ/8,
+// HZ/125, ...) with integer division, cfq_init's raise of a zero slice_idle/group_idle to 1,
+// then jiffies_to_msecs (rounds down), so that msecs_to_jiffies gives the kernel's jiffies back.
+int64_t cfq_default_at_hz(const ElevatorTunable& row, int hz);
+
 // E.1 values for one device, in jiffies where the kernel keeps jiffies.
 struct Tunables {
   int hz                   = 1000;

@@ -62,19 +62,33 @@ static void parse_scheduler(const JsonNode& root, Scenario& sc, json& norm)
     keys.push_back(t.name);
   }
   s.only_keys(keys);
-  sc.scheduler.name     = s.get_enum("name", names, "noop");
-  const ElevatorType* t = find_elevator_type(sc.scheduler.name);
-  json tun              = s.has(t->name) ? s.value().at(t->name) : json::object();
-  JsonNode tn(tun, root.file(), std::string("scheduler.") + t->name);
-  std::vector<std::string> tnames;
-  for (const auto& row : t->tunables)
-    tnames.push_back(row.name);
-  tn.only_keys(tnames);
-  json out = json::object();
-  for (const auto& row : t->tunables)
-    out[row.name] = tn.get_int(row.name, row.lo, row.hi, row.dflt);
-  sc.scheduler.tunables = out;
-  norm["scheduler"]     = {{"name", sc.scheduler.name}, {t->name, out}};
+  sc.scheduler.name = s.get_enum("name", names, "noop");
+  // Every elevator section given is validated, the selected one with its defaults filled in; the
+  // others are kept as written (a sweep over scheduler.name uses them) with a warning, since
+  // only the selected elevator reads its tunables.
+  json norm_s = {{"name", sc.scheduler.name}};
+  for (const auto& t : elevator_types()) {
+    const bool selected = sc.scheduler.name == t.name;
+    if (!selected && !s.has(t.name)) continue;
+    json tun = s.has(t.name) ? s.value().at(t.name) : json::object();
+    JsonNode tn(tun, root.file(), std::string("scheduler.") + t.name);
+    std::vector<std::string> tnames;
+    for (const auto& row : t.tunables)
+      tnames.push_back(row.name);
+    tn.only_keys(tnames);
+    json out = json::object();
+    for (const auto& row : t.tunables) {
+      const int64_t dflt = t.default_at_hz ? t.default_at_hz(row, sc.kernel.hz) : row.dflt;
+      if (selected || tn.has(row.name)) out[row.name] = tn.get_int(row.name, row.lo, row.hi, dflt);
+    }
+    if (selected)
+      sc.scheduler.tunables = out;
+    else
+      sc.warnings.push_back("scheduler." + std::string(t.name) + " is set but scheduler.name is " +
+                            sc.scheduler.name + ": its tunables are checked but not used");
+    norm_s[t.name] = out;
+  }
+  norm["scheduler"] = norm_s;
 }
 
 static void parse_devices(const JsonNode& root, Scenario& sc, json& norm)
@@ -292,11 +306,18 @@ Scenario load_config_text(const std::string& path, const std::string& text, cons
     return parse_config(doc, path);
   } catch (const InputError& e) {
     // A value that came from --set is reported against the flag, not the file.
+    // Either the error is inside the value the flag set (its path starts with the flag's), or
+    // the flag created the key the error names (an unknown key: the flag's path starts with it).
     std::string msg = e.what();
+    if (msg.rfind(path + ": ", 0) != 0) throw;
+    std::string rest = msg.substr(path.size() + 2);
+    std::string err  = rest.substr(0, rest.find(": "));
+    auto under       = [](const std::string& p, const std::string& top) {
+      return p == top || p.rfind(top + ".", 0) == 0 || p.rfind(top + "[", 0) == 0;
+    };
     for (const auto& o : overrides) {
-      std::string at = path + ": " + message_path(o.substr(0, o.find('=')));
-      if (msg.rfind(at + ":", 0) == 0 || msg.rfind(at + ".", 0) == 0 || msg.rfind(at + "[", 0) == 0)
-        throw InputError("--set " + o + ": " + msg.substr(path.size() + 2));
+      std::string op = message_path(o.substr(0, o.find('=')));
+      if (under(err, op) || under(op, err)) throw InputError("--set " + o + ": " + rest);
     }
     throw;
   }

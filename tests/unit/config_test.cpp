@@ -3,6 +3,8 @@
 #include "sim/config/input_error.hpp"
 #include "sim/config/overrides.hpp"
 #include "sim/config/parse_config.hpp"
+#include "schedulers/cfq/cfq_tunables.hpp"
+#include "schedulers/elevator.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -119,6 +121,76 @@ TEST(Config, SchedulerTunablesRejectedNotClamped)
             "config.json: scheduler.cfq.slice_ide: unknown key; expected one of: quantum, fifo_expire_sync, "
             "fifo_expire_async, back_seek_max, back_seek_penalty, slice_sync, slice_async, slice_async_rq, "
             "slice_idle, group_idle, low_latency, target_latency");
+}
+
+TEST(Config, EveryTunableRejectsEachSideOfItsRangeAndHasTheKernelDefault)
+{
+  // E.1 for every row of every elevator's table: one below lo and one above hi (where the JSON
+  // integer can express it) are rejected with the range, lo and hi are accepted.
+  for (const auto& t : elevator_types()) {
+    const std::string sel = std::string("scheduler.name=") + t.name;
+    for (const auto& row : t.tunables) {
+      const std::string key = std::string("scheduler.") + t.name + "." + row.name;
+      const std::string rng = std::to_string(row.lo) + ".." + std::to_string(row.hi);
+      EXPECT_EQ(error_with(sel, key + "=" + std::to_string(row.lo - 1)),
+                "config.json: " + key + ": " + std::to_string(row.lo - 1) + " is out of range " + rng);
+      EXPECT_EQ(error_with(sel, key + "=" + std::to_string(row.hi + 1)),
+                "config.json: " + key + ": " + std::to_string(row.hi + 1) + " is out of range " + rng);
+      EXPECT_EQ(error_with(sel, key + "=" + std::to_string(row.lo)), "(accepted)") << key;
+      EXPECT_EQ(error_with(sel, key + "=" + std::to_string(row.hi)), "(accepted)") << key;
+    }
+  }
+  // The E.1 table at HZ=1000, as sysfs shows it.
+  json d = base();
+  apply_override(d, "scheduler.name=cfq");
+  Scenario sc = parse_config(d, "config.json");
+  EXPECT_EQ(sc.scheduler.tunables,
+            json::parse(R"({"quantum": 8, "fifo_expire_sync": 125, "fifo_expire_async": 250, "back_seek_max": 16384,
+              "back_seek_penalty": 2, "slice_sync": 100, "slice_async": 40, "slice_async_rq": 2, "slice_idle": 8,
+              "group_idle": 8, "low_latency": 1, "target_latency": 300})"));
+}
+
+TEST(Config, CfqDefaultsFollowTheKernelsHzExpressions)
+{
+  // E.1 / spec note on HZ: defaults are jiffies expressions with integer division; slice_idle and
+  // group_idle computing to 0 (HZ=100: 100/125) are raised to 1 by cfq_init.
+  for (int hz : {100, 250, 300, 1000}) {
+    json d = base();
+    apply_override(d, "scheduler.name=cfq");
+    apply_override(d, "kernel.hz=" + std::to_string(hz));
+    Scenario sc       = parse_config(d, "config.json");
+    cfq::Tunables tun = cfq::tunables_from_json(sc.scheduler.tunables, hz);
+    EXPECT_EQ(tun.fifo_expire[1], cfq::jiffies_t(hz / 8)) << hz;
+    EXPECT_EQ(tun.fifo_expire[0], cfq::jiffies_t(hz / 4)) << hz;
+    EXPECT_EQ(tun.slice[1], cfq::jiffies_t(hz / 10)) << hz;
+    EXPECT_EQ(tun.slice[0], cfq::jiffies_t(hz / 25)) << hz;
+    EXPECT_EQ(tun.slice_idle, cfq::jiffies_t(std::max(hz / 125, 1))) << hz;
+    EXPECT_EQ(tun.group_idle, cfq::jiffies_t(std::max(hz / 125, 1))) << hz;
+    EXPECT_EQ(tun.target_latency, cfq::jiffies_t(hz * 3 / 10)) << hz;
+  }
+  // What sysfs shows at HZ=300: jiffies_to_msecs rounds down (37 jiffies = 123 ms, 2 = 6 ms).
+  json d = base();
+  apply_override(d, "scheduler.name=cfq");
+  apply_override(d, "kernel.hz=300");
+  Scenario sc = parse_config(d, "config.json");
+  EXPECT_EQ(sc.scheduler.tunables["fifo_expire_sync"], 123);
+  EXPECT_EQ(sc.scheduler.tunables["slice_idle"], 6);
+  EXPECT_EQ(sc.scheduler.tunables["quantum"], 8);
+}
+
+TEST(Config, TunablesOfAnUnselectedElevatorAreCheckedAndKept)
+{
+  // scheduler.name=noop (the default) with a cfq section: validated like the selected one,
+  // kept in the normalised config (a sweep over scheduler.name uses it), with a warning.
+  EXPECT_EQ(error_with("scheduler.cfq.quantum=0"), "config.json: scheduler.cfq.quantum: 0 is out of range 1..4294967295");
+  EXPECT_EQ(error_with("scheduler.deadline.fifo_batch=-7"),
+            "config.json: scheduler.deadline.fifo_batch: -7 is out of range 0..2147483647");
+  json d = base();
+  apply_override(d, "scheduler.cfq.quantum=4");
+  Scenario sc = parse_config(d, "config.json");
+  EXPECT_EQ(sc.normalised["scheduler"]["cfq"], json::parse(R"({"quantum": 4})"));
+  ASSERT_EQ(sc.warnings.size(), 1u);
+  EXPECT_EQ(sc.warnings[0], "scheduler.cfq is set but scheduler.name is noop: its tunables are checked but not used");
 }
 
 TEST(Config, MissingRequired)
