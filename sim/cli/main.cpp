@@ -81,6 +81,18 @@ static po::variables_map parse(const std::vector<std::string>& args, po::options
   return vm;
 }
 
+// `iosim CMD --help`: CMD's paragraph of the usage text, then the common notes.
+static bool print_command_help(const std::string& cmd)
+{
+  const std::string text = kUsage, head = "\n  iosim " + cmd + " ";
+  size_t begin           = text.find(head);
+  if (begin == std::string::npos) return false;
+  size_t end   = text.find("\n  iosim ", begin + 1);
+  size_t notes = text.find("\n\n--set");
+  std::printf("usage:%s\n%s", text.substr(begin, end - begin).c_str(), text.substr(notes + 1).c_str());
+  return true;
+}
+
 static int dispatch(int argc, char** argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -91,6 +103,8 @@ static int dispatch(int argc, char** argv)
     std::fputs(kUsage, stdout);
     return 0;
   }
+  for (const auto& a : args)
+    if ((a == "--help" || a == "-h") && print_command_help(cmd)) return 0;
   if (cmd == "--version") {
     std::printf("iosim %s\n", IOSIM_VERSION);
     return 0;
