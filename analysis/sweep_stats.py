@@ -4,37 +4,78 @@ the Wilson score interval for a binomial rate. Pure Python (no scipy): the quant
 and are checked against textbook values in test_iosim_analysis.py."""
 import json
 import math
+import sys
 
 
 class BadInput(Exception):
     """Input the user gave is wrong: one line, exit 2."""
 
 
-def read_sweep(path):
-    """The sweep's lines as dicts, in run order. A partial last line (an interrupted sweep) is
-    skipped; any other line that is not JSON is an error naming the line."""
+def read_sweep(path, warn=None):
+    """The sweep's lines as SweepLine dicts, in run order. A partial last line (an interrupted
+    sweep: no newline after it) is skipped with one warning through `warn` (default: a line on
+    stderr); any other line that is not a sweep line is an error naming the line."""
     try:
-        with open(path) as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
         raise BadInput(f"{path}: cannot read: {e.strerror}")
-    lines = text.split("\n")
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    chunks = data.split(b"\n")
+    out, cut = [], None
+    for n, chunk in enumerate(chunks, 1):
         try:
-            obj = json.loads(line)
-        except ValueError:
-            if n == len(lines):  # no newline after it: cut off by a kill, resume reruns it
+            line = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            line, why = None, "not UTF-8 text"
+        if line is not None:
+            if not line.strip():
                 continue
-            raise BadInput(f"{path}:{n}: not a sweep line (JSON)")
+            try:
+                obj, why = json.loads(line), None
+            except (ValueError, RecursionError):
+                why = "expected JSON"
+        if why is not None:
+            if n == len(chunks):  # no newline after it: cut off by a kill, resume reruns it
+                cut = (n, why)
+                continue
+            raise BadInput(_not_a_sweep(path, data, f"{path}:{n}: not a sweep line ({why})"))
         if not isinstance(obj, dict) or not all(k in obj for k in ("run", "point", "seed", "status")):
-            raise BadInput(f"{path}:{n}: not a sweep line (expected run, point, seed, status)")
-        out.append(obj)
+            msg = f"{path}:{n}: not a sweep line (expected run, point, seed, status)"
+            raise BadInput(_not_a_sweep(path, data, msg))
+        if (isinstance(obj["run"], bool) or not isinstance(obj["run"], int) or not isinstance(obj["point"], dict)
+                or not isinstance(obj["status"], str)):
+            raise BadInput(f"{path}:{n}: not a sweep line (expected an integer run, an object point, a string status)")
+        out.append(SweepLine(obj, f"{path}:{n}"))
+    if cut is not None and not out:
+        raise BadInput(_not_a_sweep(path, data, f"{path}:{cut[0]}: not a sweep line ({cut[1]})"))
     if not out:
         raise BadInput(f"{path}: no sweep lines")
+    if cut is not None:
+        msg = f"{path}:{cut[0]}: last line cut off (an interrupted sweep?), skipped; resuming the sweep reruns it"
+        if warn is None:
+            print(f"warning: {msg}", file=sys.stderr)
+        else:
+            warn(msg)
     return sorted(out, key=lambda o: o["run"])
+
+
+class SweepLine(dict):
+    """One line of a sweep file; `where` is its file:line, for messages."""
+
+    def __init__(self, obj, where):
+        super().__init__(obj)
+        self.where = where
+
+
+def _not_a_sweep(path, data, msg):
+    """`msg`, or a plainer one when the whole file is one iosim report (iosim run --out)."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return msg
+    if isinstance(doc, dict) and "meta" in doc and "tasks" in doc:
+        return f"{path}: an iosim report, not a sweep (expected the JSONL lines of iosim sweep)"
+    return msg
 
 
 def body(line):
@@ -44,9 +85,11 @@ def body(line):
     return line.get("report", line.get("summary"))
 
 
-def lookup(doc, path):
+def lookup(doc, path, where=None):
     """The value at a dotted path: numbers index arrays, other components are object keys or,
-    in an array of named objects (tasks, cgroups, device), a `name`."""
+    in an array of named objects (tasks, cgroups, device), a `name`. `where` (a file:line)
+    prefixes the error."""
+    at = f"{where}: " if where else ""
     cur = doc
     for part in path.split("."):
         if isinstance(cur, list):
@@ -55,15 +98,20 @@ def lookup(doc, path):
                 continue
             named = [x for x in cur if isinstance(x, dict) and x.get("name") == part]
             if not named:
-                raise BadInput(f"--metric {path}: no element {part!r}")
+                raise BadInput(f"{at}--metric {path}: no element {part!r}")
             cur = named[0]
         elif isinstance(cur, dict) and part in cur:
             cur = cur[part]
         else:
-            raise BadInput(f"--metric {path}: no key {part!r}")
-    if isinstance(cur, bool) or not isinstance(cur, (int, float)):
-        raise BadInput(f"--metric {path}: not a number ({json.dumps(cur)[:40]})")
+            raise BadInput(f"{at}--metric {path}: no key {part!r}")
+    if isinstance(cur, bool) or not isinstance(cur, (int, float)) or not math.isfinite(cur):
+        raise BadInput(f"{at}--metric {path}: not a number ({json.dumps(cur)[:40]})")
     return float(cur)
+
+
+def metric_values(group, path):
+    """The value of `path` in each ok line of `group` (failed runs are left out)."""
+    return [lookup(body(ln), path, getattr(ln, "where", None)) for ln in group if body(ln) is not None]
 
 
 def point_key(line):

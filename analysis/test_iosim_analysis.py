@@ -128,6 +128,176 @@ class Analysis(unittest.TestCase):
                 self.assertIn(frag, p.stderr)
         self.assertFalse(any(n.startswith("x.") for n in os.listdir(self.tmp.name)))
 
+    def bad(self, name, data):
+        path = self.out(name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def assert_one_line_exit_2(self, args, names, frag=None):
+        """args (with {out} for the output path) exit 2 with one stderr line that names `names`
+        and leave no file at all in the output directory."""
+        with tempfile.TemporaryDirectory() as d:
+            ext = ".csv" if args[0] == "summarize" else ".png"
+            p = tool(*[a.replace("{out}", os.path.join(d, "o" + ext)) for a in args])
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertNotIn("Traceback", p.stderr)
+            self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+            self.assertTrue(p.stderr.startswith("iosim_analysis: "), p.stderr)
+            self.assertIn(names, p.stderr)
+            if frag:
+                self.assertIn(frag, p.stderr)
+            self.assertEqual(p.stdout, "")
+            self.assertEqual(os.listdir(d), [])
+
+    def commands(self, path, sweep_only=False):
+        cmds = [["summarize", path, "--metric", "fairness.jain_index", "--out", "{out}"],
+                ["plot", "metric", path, "--metric", "fairness.jain_index", "--x", "duration_ms", "--out", "{out}"],
+                ["plot", "violations", path, "--out", "{out}"]]
+        if not sweep_only:
+            cmds += [["plot", "shares", path, "--out", "{out}"], ["plot", "cdf", path, "--out", "{out}"]]
+        return cmds
+
+    def test_unreadable_input_is_one_line_naming_the_file(self):
+        rnd = bytes((i * 167 + 13) % 256 for i in range(3000))  # like head -c 3000 /dev/urandom: not UTF-8
+        os.makedirs(self.out("dir.jsonl"), exist_ok=True)
+        cases = {
+            "missing": (self.out("missing.jsonl"), "No such file"),
+            "directory": (self.out("dir.jsonl"), "Is a directory"),
+            "empty": (self.bad("empty.jsonl", b""), "no sweep lines"),
+            "blank lines": (self.bad("blank.jsonl", b"\n \n"), "no sweep lines"),
+            "binary": (self.bad("g.jsonl", rnd), "not UTF-8"),
+            "binary, no newline": (self.bad("g1.jsonl", rnd.replace(b"\n", b"")), "not UTF-8"),
+            "binary named .json": (self.bad("g.json", rnd), None),
+            "text": (self.bad("t.jsonl", b"hello\nworld\n"), ":1: not a sweep line (expected JSON)"),
+            "JSON, not an object": (self.bad("l.jsonl", b"[1, 2]\n"), ":1: not a sweep line"),
+            "deep JSON": (self.bad("deep.jsonl", b"[" * 100000 + b"\n"), ":1: not a sweep line"),
+        }
+        for what, (path, frag) in cases.items():
+            for args in self.commands(path):
+                with self.subTest(input=what, args=args[:2]):
+                    self.assert_one_line_exit_2(args, path, frag)
+
+    def test_a_bad_line_before_the_last_is_an_error_naming_the_line(self):
+        with open(self.sweep, "rb") as f:
+            lines = f.read().splitlines(keepends=True)
+        for what, line in {"cut": lines[3][:100] + b"\n", "not UTF-8": b"\xff\xfe\n",
+                           "not a sweep line": b'{"run": 3}\n',
+                           "run not a number": lines[3].replace(b'"run":', b'"run":"x",', 1)}.items():
+            path = self.bad("mid.jsonl", b"".join(lines[:3] + [line] + lines[4:]))
+            for args in self.commands(path):
+                with self.subTest(line=what, args=args[:2]):
+                    self.assert_one_line_exit_2(args, f"{path}:4: not a sweep line")
+
+    def test_a_report_where_a_sweep_is_expected(self):
+        with open(self.full) as f:
+            report = json.loads(f.readline())["report"]
+        for name, indent in (("r.json", 2), ("r1.jsonl", None)):  # as iosim run writes it, and on one line
+            path = self.bad(name, json.dumps(report, indent=indent).encode() + b"\n")
+            for args in self.commands(path, sweep_only=True):
+                with self.subTest(report=name, args=args[:2]):
+                    self.assert_one_line_exit_2(args, path, "an iosim report, not a sweep")
+            for kind in ("shares", "cdf"):  # and where one is expected: plotted, whatever its extension
+                png = self.out(f"{name}.{kind}.png")
+                p = tool("plot", kind, path, "--out", png)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertTrue(os.path.exists(png))
+
+    def test_json_that_is_not_shaped_like_a_report(self):
+        for name, doc in {"shape.json": {"meta": 1, "tasks": [1]}, "list.json": [1, 2], "obj.json": {"a": 1},
+                          "tasks.json": {"meta": {}, "tasks": [{"read": {}}]}}.items():
+            path = self.bad(name, json.dumps(doc).encode())
+            for kind in ("shares", "cdf"):
+                with self.subTest(report=name, kind=kind):
+                    self.assert_one_line_exit_2(["plot", kind, path, "--out", "{out}"], path)
+        line = {"run": 0, "point": {"duration_ms": 100}, "seed": 1, "status": "ok", "summary": {"meta": 3}}
+        path = self.bad("shape.jsonl", json.dumps(line).encode() + b"\n")
+        for args in self.commands(path):
+            with self.subTest(sweep="shape.jsonl", args=args[:2]):
+                self.assert_one_line_exit_2(args, path)
+
+    def test_a_metric_path_that_is_not_there_names_the_line(self):
+        first = 1 + [ln["run"] for ln in self.lines].index(0)  # the message names run 0's line
+        for args in (["summarize", self.sweep, "--metric", "tasks.zz.read.iops", "--out", "{out}"],
+                     ["plot", "metric", self.sweep, "--metric", "fairness.nope", "--x", "duration_ms",
+                      "--out", "{out}"]):
+            with self.subTest(args=args[:2]):
+                self.assert_one_line_exit_2(args, f"{self.sweep}:{first}: --metric")
+
+    def test_an_out_that_cannot_be_written(self):
+        os.makedirs(self.out("outdir.png"), exist_ok=True)
+        cases = [["summarize", self.sweep, "--metric", "fairness.jain_index", "--out"],
+                 ["summarize", self.sweep, "--metric", "fairness.jain_index", "--format", "markdown", "--out"],
+                 ["plot", "cdf", self.full, "--out"], ["plot", "violations", self.sweep, "--out"]]
+        for args in cases:
+            for out in (self.out("nodir/x.png"), self.out("outdir.png")):
+                with self.subTest(args=args[:2], out=out):
+                    p = tool(*args, out)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                    self.assertIn(f"--out {out}: cannot write", p.stderr)
+        self.assertFalse(os.path.exists(self.out("nodir")))
+        self.assertEqual(os.listdir(self.out("outdir.png")), [])
+        self.assertFalse([n for n in os.listdir(self.tmp.name) if ".tmp." in n])
+
+    def test_a_cut_last_line_is_one_warning_and_skipped(self):
+        with open(self.sweep, "rb") as f:
+            data = f.read()
+        nlines = data.count(b"\n")
+        path = self.bad("cut.jsonl", data[:-100])  # killed while writing the last line
+        csv_out = self.out("cut.csv")
+        p = tool("summarize", path, "--metric", "tasks.a.read.iops", "--out", csv_out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr.splitlines(), [f"iosim_analysis: warning: {path}:{nlines}: last line cut off "
+                                                 "(an interrupted sweep?), skipped; resuming the sweep reruns it"])
+        with open(csv_out) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(sum(int(r["n"]) for r in rows), nlines - 1)
+        png = self.out("cut.png")
+        p = tool("plot", "violations", path, "--out", png)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"{path}:{nlines}: last line cut off", p.stderr)
+        # An error after reading a cut file is still the one line.
+        self.assert_one_line_exit_2(["summarize", path, "--metric", "tasks.zz", "--out", "{out}"], path, "no element")
+
+    def test_ci95_low_is_clamped_at_0_for_a_non_negative_metric(self):
+        vals = [0, 0, 0, 0, 3]  # a count: mean 0.6, the t interval reaches below 0
+        path = self.bad("counts.jsonl", "".join(
+            json.dumps({"run": i, "point": {"k": 1}, "seed": i + 1, "status": "ok", "summary": {"c": v, "d": v - 1}})
+            + "\n" for i, v in enumerate(vals)).encode())
+        half = T_975_DF4 * statistics.stdev(vals) / math.sqrt(len(vals))
+        for metric, low in (("c", 0.0), ("d", statistics.mean(vals) - 1 - half)):  # d goes below 0: not clamped
+            with self.subTest(metric=metric):
+                p = tool("summarize", path, "--metric", metric)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                (row,) = csv.DictReader(io.StringIO(p.stdout))
+                self.assertAlmostEqual(float(row["ci95_low"]), low, delta=1e-3 * half)
+                self.assertAlmostEqual(float(row["ci95_high"]), statistics.mean(vals) - (metric == "d") + half,
+                                       delta=1e-3 * half)
+        p = tool("summarize", path, "--metric", "c", "--format", "markdown")
+        self.assertIn("clamped at 0", p.stdout)
+        self.assertIn("clamped at 0", " ".join(tool("--help").stdout.split()))
+
+    def test_plot_report_bad_input_and_out(self):
+        script = os.path.join(HERE, "plot_report.py")
+        with open(self.full) as f:
+            report = json.loads(f.readline())["report"]
+        rep = self.bad("pr.json", json.dumps(report).encode())
+        binary = self.bad("pr_bin.json", bytes(range(256)))
+        shape = self.bad("pr_shape.json", b'{"meta": 1, "tasks": [1]}')
+        cases = [(binary, self.out("pr.png"), binary), (shape, self.out("pr.png"), shape),
+                 (rep, self.out("nodir/pr.png"), self.out("nodir/pr.png") + ": cannot write")]
+        for src, out, named in cases:
+            with self.subTest(src=src, out=out):
+                p = subprocess.run([sys.executable, script, src, out], capture_output=True, text=True, timeout=300)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(named, p.stderr)
+                self.assertFalse(os.path.exists(out))
+        p = subprocess.run([sys.executable, script, rep, self.out("pr.png")], capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual((p.returncode, p.stderr), (0, ""))
+
 
 if __name__ == "__main__":
     unittest.main()
