@@ -180,6 +180,10 @@ FioImport import_fio(const std::string& path, const std::vector<DeviceSpec>& dev
     for (int d = 0; d < 2; ++d)
       if (v.bs[d] == 0 || v.bs[d] % 512)
         fail("block size " + std::to_string(v.bs[d]) + " is not a positive multiple of 512");
+    const uint64_t max_bs = std::max(v.bs[0], v.bs[1]);
+    if (size < max_bs)
+      fail("size " + std::to_string(size) + " is smaller than the block size " + std::to_string(max_bs) +
+           " (fio needs room for at least one block)");
     const bool random_rw = v.rw.rfind("rand", 0) == 0;
     if (v.rw_modifier && random_rw)
       warn.add(at + ": the rw=" + v.rw + ":N modifier (a new random offset every N I/Os) is not modelled (ignored)");

@@ -20,6 +20,14 @@ namespace iosim
 
 using json = nlohmann::json;
 
+// nlohmann's message without its "[json.exception.type_error.305] " tag.
+static std::string json_why(const nlohmann::json::exception& e)
+{
+  std::string m = e.what();
+  size_t close  = m.rfind("] ", m.find(' ') == std::string::npos ? 0 : m.find(' '));
+  return m.rfind("[json.exception.", 0) == 0 && close != std::string::npos ? m.substr(close + 2) : m;
+}
+
 static json load_report(const std::string& path)
 {
   struct stat st;
@@ -33,7 +41,7 @@ static json load_report(const std::string& path)
       throw InputError(path + ": not an iosim report (expected schema iosim-report/1)");
     return r;
   } catch (const json::exception& e) {
-    throw InputError(path + ": not an iosim report: " + e.what());
+    throw InputError(path + ": not an iosim report (expected JSON): " + json_why(e));
   }
 }
 
@@ -109,7 +117,9 @@ int cmd_explain(const std::string& path, long k)
   try {
     text = explain(path, k);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": not an iosim report: " + e.what());
+    // The JSON parsed and has the schema, but a field explain reads is missing or mistyped.
+    throw InputError(path + ": correctness.violations[" + std::to_string(k) +
+                     "] or pids is not as iosim writes it (docs/report.md): " + json_why(e));
   }
   std::fputs(text.c_str(), stdout); // all or nothing: no partial output on bad input
   return 0;

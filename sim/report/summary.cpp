@@ -1,6 +1,7 @@
 // The short human summary printed to stderr after a run (read from the report itself).
 #include "sim/report/report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace iosim
@@ -16,8 +17,15 @@ std::string summary_table(const nlohmann::json& r)
                 m["scheduler"].get<std::string>().c_str(), m["ioc_api"].get<std::string>().c_str(),
                 m["memory_model"].get<std::string>().c_str(), m["sim_time_ms"].get<double>());
   out += line;
-  std::snprintf(line, sizeof line, "%-14s %-8s %-7s %9s %10s %9s %10s %10s %10s %6s %6s\n", "task", "cgroup", "ioprio",
-                "read_iops", "read_KiB/s", "wr_iops", "wr_KiB/s", "p50_us", "p99_us", "share", "expect");
+  // Columns as wide as the longest task and cgroup name (names are at most 64 characters), so
+  // trace tasks named after their command and PID stay apart.
+  int nw = 14, cw = 8;
+  for (const auto& t : r["tasks"]) {
+    nw = std::max(nw, int(t["name"].get<std::string>().size()));
+    cw = std::max(cw, int(t["cgroup"].get<std::string>().size()));
+  }
+  std::snprintf(line, sizeof line, "%-*s %-*s %-7s %9s %10s %9s %10s %10s %10s %6s %6s\n", nw, "task", cw, "cgroup",
+                "ioprio", "read_iops", "read_KiB/s", "wr_iops", "wr_KiB/s", "p50_us", "p99_us", "share", "expect");
   out += line;
   for (const auto& t : r["tasks"]) {
     const auto& rd   = t["read"];
@@ -25,8 +33,8 @@ std::string summary_table(const nlohmann::json& r)
     const auto& lat  = rd["total_ios"].get<uint64_t>() >= wr["total_ios"].get<uint64_t>() ? rd : wr;
     std::string prio = t["ioprio"]["class"].get<std::string>();
     if (t["ioprio"].contains("level")) prio += "/" + std::to_string(t["ioprio"]["level"].get<int>());
-    std::snprintf(line, sizeof line, "%-14.14s %-8.8s %-7s %9.1f %10.0f %9.1f %10.0f %10.1f %10.1f %6.3f %6.3f\n",
-                  t["name"].get<std::string>().c_str(), t["cgroup"].get<std::string>().c_str(), prio.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %-*s %-7s %9.1f %10.0f %9.1f %10.0f %10.1f %10.1f %6.3f %6.3f\n", nw,
+                  t["name"].get<std::string>().c_str(), cw, t["cgroup"].get<std::string>().c_str(), prio.c_str(),
                   rd["iops"].get<double>(), rd["bw"].get<double>(), wr["iops"].get<double>(), wr["bw"].get<double>(),
                   double(lat["clat_ns"]["percentile"]["50.000000"].get<uint64_t>()) / 1e3,
                   double(lat["clat_ns"]["percentile"]["99.000000"].get<uint64_t>()) / 1e3, t["share"].get<double>(),

@@ -233,6 +233,10 @@ TEST(FioImport, BadValuesNameTheLine)
   EXPECT_EQ(import_error("[a]\niodepth=deep\n"), "job.fio:2: iodepth=deep: \"deep\" is not an integer in 1..1024");
   EXPECT_EQ(import_error("[a]\ncgroup=g\ncgroup_weight=50\n"),
             "job.fio:3: cgroup_weight=50: \"50\" is not an integer in 100..1000");
+  // Not one block fits: the job is named at its header line (the size may come from [global]).
+  EXPECT_EQ(import_error("[a]\nrw=randread\nsize=4k\nbs=64k\n"),
+            "job.fio:1: job [a]: size 4096 is smaller than the block size 65536 (fio needs room for at least one "
+            "block)");
 }
 
 TEST(FioImport, MissingFileAndDirectory)
