@@ -6,6 +6,7 @@
 #include "sim/report/report.hpp"
 
 #include <fstream>
+#include <sys/stat.h>
 #include <map>
 #include <sstream>
 
@@ -22,28 +23,36 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs)
     for (size_t k = 0; k < i; ++k)
       if (inputs[i] == inputs[k]) throw InputError("merge: " + inputs[i] + " is given twice");
   for (const auto& path : inputs) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      throw InputError(path + ": is a directory, expected a sweep file (JSONL)");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open sweep file");
     std::stringstream ss;
     ss << in.rdbuf();
     std::string text = ss.str();
-    if (!text.empty() && text.back() != '\n')
-      throw InputError(path + ": partial last line (the sweep was interrupted); rerun that sweep to complete it");
     size_t pos = 0, n = 0;
     while (pos < text.size()) {
       size_t nl         = text.find('\n', pos);
-      std::string line  = text.substr(pos, nl - pos);
-      pos               = nl + 1;
+      const bool cut    = nl == std::string::npos; // a last line without its newline
+      std::string line  = text.substr(pos, cut ? std::string::npos : nl - pos);
+      pos               = cut ? text.size() : nl + 1;
       std::string where = path + ":" + std::to_string(++n);
       nlohmann::json j;
+      bool parsed = true;
       try {
         j = nlohmann::json::parse(line);
       } catch (const nlohmann::json::exception&) {
-        throw InputError(where + ": not a sweep line (JSON)");
+        parsed = false;
       }
-      if (!j.is_object() || !j.contains("run") || !j["run"].is_number_unsigned() || !j.contains("runs_total") ||
-          !j["runs_total"].is_number_unsigned())
-        throw InputError(where + ": not a sweep line (expected \"run\" and \"runs_total\")");
+      const bool sweep_line = parsed && j.is_object() && j.contains("run") && j["run"].is_number_unsigned() &&
+                              j.contains("runs_total") && j["runs_total"].is_number_unsigned();
+      // A sweep writes each line with its newline: a cut last line is a sweep killed mid-write,
+      // unless it is not a sweep line at all (a config or report given by mistake).
+      if (cut && (!parsed || sweep_line))
+        throw InputError(where + ": partial last line (the sweep was interrupted); rerun that sweep to complete it");
+      if (!parsed) throw InputError(where + ": not a sweep line (JSON)");
+      if (!sweep_line) throw InputError(where + ": not a sweep line (expected \"run\" and \"runs_total\")");
       uint64_t r = j["run"], t = j["runs_total"];
       if (total_where.empty()) {
         total       = t;
