@@ -69,7 +69,14 @@ std::string do_ioprio_set(World& w, const EventSpec& e)
   if (!target || target->reaped) return "ESRCH";
   int data = e.ioprio.cls == IoprioClass::rt || e.ioprio.cls == IoprioClass::be ? e.ioprio.level : 0;
   int err  = kernel::sys_ioprio_set(*w.k, target->kt, kernel::IOPRIO_PRIO_VALUE(int(e.ioprio.cls), data));
-  if (!err) w.res(*target).ioprio = e.ioprio;
+  // What the tasks should now run with: the ioprio lives in the io_context (B.6), so every task
+  // sharing it through CLONE_IO gets it too (whether the kernel really applied it is the
+  // oracle's ioprio_lost).
+  if (!err) {
+    const int group = target->io_group < 0 ? target->index : target->io_group;
+    for (const auto& t : w.tasks)
+      if ((t->io_group < 0 ? t->index : t->io_group) == group) w.res(*t).ioprio = e.ioprio;
+  }
   return errno_name(err);
 }
 
@@ -115,6 +122,7 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
   child.ioprio             = w.res(parent).ioprio;
   TaskRt& c                = create_task(w, child, e.child, now_ns(), kt, true);
   c.stop_ns                = parent.stop_ns;
+  if (e.clone_io) c.io_group = parent.io_group < 0 ? parent.index : parent.io_group;
   finish(w, rec, "ok");
 }
 

@@ -45,6 +45,7 @@ struct TaskRt {
   bool exited         = false; // left its loop: takes no more posted operations
   bool reaped         = false; // do_exit done and reaped: no longer found by pid
   bool forked         = false; // created by a fork event: its ioprio came from copy_io
+  int io_group        = -1;    // CLONE_IO: the index of the task whose io_context it shares (-1: its own)
   TaskRt(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
 };
 

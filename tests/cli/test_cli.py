@@ -204,6 +204,33 @@ class Events(unittest.TestCase):
             self.assertIn("events[0].until_ms", p.stderr)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
 
+    def test_ioprio_set_reaches_every_task_sharing_the_io_context(self):
+        # B.6/B.7: the ioprio lives in the io_context, and a CLONE_IO child shares its parent's,
+        # so ioprio_set on the parent is what the child runs with too (ioprio_get on the child
+        # reads be/6); a child forked without CLONE_IO has its own copy and keeps be/2 (C.8).
+        # Each shares its device equally with its sibling at the same level: expected shares
+        # follow the reported ioprios, so they must be updated together.
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.json")
+            with open(cfg, "w") as f:
+                json.dump({"duration_ms": 100, "devices": [{"name": "sda", "model": "ssd"}],
+                           "tasks": [{"name": "p", "ioprio": {"class": "be", "level": 2},
+                                      "job": {"rw": "randread"}}],
+                           "events": [{"at_ms": 10, "type": "fork", "task": "p", "child": "w", "clone_io": True},
+                                      {"at_ms": 10, "type": "fork", "task": "p", "child": "o"},
+                                      {"at_ms": 50, "type": "ioprio_set", "task": "p",
+                                       "ioprio": {"class": "be", "level": 6}},
+                                      {"at_ms": 60, "type": "ioprio_get", "task": "w"},
+                                      {"at_ms": 60, "type": "ioprio_get", "task": "o"}]}, f)
+            p = run("run", cfg, "--set", "kernel.ioc_api=fixed")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            r = json.loads(p.stdout)
+            self.assertEqual([e["result"] for e in r["events"]], ["ok", "ok", "ok", "ok: be/6", "ok: be/2"])
+            prio = {t["name"]: t["ioprio"] for t in r["tasks"]}
+            self.assertEqual(prio["p"], {"class": "be", "level": 6})
+            self.assertEqual(prio["w"], {"class": "be", "level": 6})
+            self.assertEqual(prio["o"], {"class": "be", "level": 2})
+
 
 class Explain(unittest.TestCase):
     RACE = os.path.join(ROOT, "configs", "race-first-io-vs-ioprio-set.json")
