@@ -2,6 +2,7 @@
 // one test per rule, each expectation worked out from the spec's formulas.
 #include "schedulers/cfq/cfq_data.hpp"
 
+#include <deque>
 #include <gtest/gtest.h>
 #include <memory>
 #include <vector>
@@ -483,4 +484,425 @@ TEST(CfqCoop, SeekyCoopQueueIsFlaggedForSplitAtExpiryE13)
   d.coop.coop_queue = d.a; // coop but sequential
   d.b.cfqd->cfq_slice_expired(false, 2);
   EXPECT_TRUE(d.coop.split_marked.empty());
+}
+
+// --- E.6 dispatch: FIFO expiry and the depth limits
+
+// Dispatch (and hand to the driver) up to @max requests at @now; how many were dispatched, all of
+// them from @q (a request of another queue stops the count).
+static int dispatch_n(Bench& b, Queue* q, jiffies_t now, int max = 100)
+{
+  int n = 0;
+  while (n < max) {
+    Rq* r = b.cfqd->cfq_dispatch_requests(now);
+    if (!r) break;
+    b.cfqd->cfq_activate_request(r);
+    if (r->q != q) break;
+    ++n;
+  }
+  return n;
+}
+
+TEST(CfqDispatch, FifoDeadlineIsInsertTimePlusFifoExpireE6)
+{
+  // E.6: deadline = insert time + fifo_expire[sync]; E.1: fifo_expire_sync = HZ/8 = 125,
+  // fifo_expire_async = HZ/4 = 250 jiffies at HZ=1000.
+  Bench b;
+  Rq* s = b.insert(b.queue(CLASS_BE, 4), 0, 7);
+  Rq* a = b.insert(b.queue(CLASS_BE, 4, false), 1 << 20, 7, false);
+  EXPECT_EQ(s->fifo_time, 7 + 1000 / 8);
+  EXPECT_EQ(a->fifo_time, 7 + 1000 / 4);
+}
+
+TEST(CfqDispatch, ExpiredFifoHeadBeatsSectorOrderOncePerSliceE6)
+{
+  // E.6: "the FIFO head if it has expired ... checked once per slice ... otherwise next_rq".
+  // Three sync requests inserted at t=0 in FIFO order A (100000), D (100008), C (0): deadline
+  // 0 + 125. With the head at 0 (E.7), next_rq is C (distance 0).
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 4);
+  Rq* A    = b.insert(q, 100000, 0);
+  Rq* D    = b.insert(q, 100008, 0);
+  Rq* C    = b.insert(q, 0, 0);
+  ASSERT_EQ(q->next_rq, C);
+  // t=125 is not before the deadline 125: the FIFO head A goes first.
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(125), A) << "E.6: expired FIFO head before next_rq";
+  EXPECT_TRUE(q->fifo_expire);
+  // E.7 after A: D is 8 sectors ahead, C is 100000 back (> back_seek_max*2 = 32768: wraps) -> D.
+  // The FIFO head C has expired too, but the FIFO was already checked in this slice.
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(125), D) << "E.6: the FIFO is checked once per slice";
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(125), C);
+  EXPECT_EQ(b.cfqd->stats().fifo_expired_dispatches, 1u);
+
+  // A check that finds nothing expired still uses up the slice's check; a new slice checks again.
+  // FIFO order D (100008), A (100000), C (0), E (50), all at t=0: next_rq C.
+  Bench c;
+  Queue* p = c.queue(CLASS_BE, 4);
+  Rq* D2   = c.insert(p, 100008, 0);
+  c.insert(p, 100000, 0);
+  Rq* C2 = c.insert(p, 0, 0);
+  Rq* E2 = c.insert(p, 50, 0);
+  EXPECT_EQ(c.cfqd->cfq_dispatch_requests(124), C2) << "124 < deadline 125: sector order";
+  EXPECT_EQ(c.cfqd->cfq_dispatch_requests(200), E2) << "E.6: D expired at 125, but the FIFO was checked";
+  // next_rq is now A (the only request ahead of 50); a new slice checks the FIFO again -> D.
+  c.cfqd->cfq_slice_expired(false, 200);
+  EXPECT_EQ(c.cfqd->cfq_dispatch_requests(201), D2) << "E.6: fifo_expire is reset with a new slice";
+}
+
+TEST(CfqDispatch, SoleBusyQueueHasNoDepthLimitE6)
+{
+  // E.6: "A sole busy queue ... -> unlimited": 20 requests > quantum (8) all go while none
+  // completes. An async queue, so that promote_sync (sync only) cannot be the reason, and without
+  // low_latency, so that the async ramp does not limit it.
+  Tunables t;
+  t.low_latency = false;
+  Bench b(t);
+  Queue* q = b.queue(CLASS_BE, 4, false);
+  for (int i = 0; i < 20; ++i)
+    b.insert(q, uint64_t(i) * 8, 0, false);
+  EXPECT_EQ(dispatch_n(b, q, 0), 20);
+}
+
+TEST(CfqDispatch, HalfQuantumWhileSliceNewThenQuantumE6)
+{
+  // E.6 with two busy sync queues (no promote_sync): limit max(quantum/2, 1) = 4; at the limit the
+  // queue may go on only if the slice will not be used soon, and then up to quantum = 8.
+  auto setup = [](Bench& b) {
+    Queue* q1 = b.queue(CLASS_BE, 4);
+    Queue* q2 = b.queue(CLASS_BE, 4);
+    for (int i = 0; i < 20; ++i)
+      b.insert(q1, uint64_t(i) * 8, 0);
+    b.insert(q2, 1 << 30, 0); // E.4: q1's key 0 - 80 < q2's 0 + 80: q1 is served first
+    return q1;
+  };
+  Bench a;
+  Queue* q = setup(a);
+  EXPECT_EQ(dispatch_n(a, q, 0), 8 / 2) << "E.6: the slice is new (used soon): quantum/2";
+
+  // The first completion at t=1 starts the slice (E.3): avg queues (3*2 + 0 + 2)/4 = 2, expect
+  // 100*2 = 200 <= group_slice 300, so 100 jiffies: slice_end = 101. At t=1 with d dispatched,
+  // 1 + 8*d <= 101 for d <= 12: not used soon, so the limit becomes quantum.
+  Bench b;
+  q     = setup(b);
+  Rq* r = b.cfqd->cfq_dispatch_requests(0);
+  b.cfqd->cfq_activate_request(r);
+  b.cfqd->cfq_completed_request(r, 1);
+  ASSERT_EQ(q->slice_end, 1 + 100);
+  EXPECT_EQ(dispatch_n(b, q, 1), 8) << "E.6: quantum once the slice runs and is not used soon";
+
+  // Used soon: now + slice_idle*dispatched past slice_end. With 4 dispatched at t=69:
+  // 69 + 8*4 = 101 is not past 101 -> a 5th; then 69 + 8*5 = 109 > 101 -> no 6th.
+  Bench c;
+  q = setup(c);
+  r = c.cfqd->cfq_dispatch_requests(0);
+  c.cfqd->cfq_activate_request(r);
+  c.cfqd->cfq_completed_request(r, 1);
+  ASSERT_EQ(dispatch_n(c, q, 1, 4), 4);
+  EXPECT_EQ(dispatch_n(c, q, 69), 1) << "E.6: now + slice_idle*dispatched vs slice_end";
+}
+
+TEST(CfqDispatch, SoleBusySyncQueueIsPromotedE6)
+{
+  // E.6: promote_sync (the only busy sync queue; an async queue is busy too) -> unlimited even
+  // with a new slice and other queues busy.
+  Bench b;
+  Queue* s  = b.queue(CLASS_BE, 4);
+  Queue* as = b.queue(CLASS_BE, 4, false);
+  for (int i = 0; i < 20; ++i)
+    b.insert(s, uint64_t(i) * 8, 0);
+  b.insert(as, 1 << 30, 0, false); // E.4/E.5: SYNC key 0 - 80 < ASYNC key 0 + 140: s first
+  EXPECT_EQ(dispatch_n(b, s, 0), 20);
+}
+
+TEST(CfqDispatch, IdleClassOneRequestInFlightE6)
+{
+  // E.6: limit 1 for the idle class, and at the limit an idle-class queue never goes on, even alone.
+  Bench b;
+  Queue* q = b.queue(CLASS_IDLE, 7);
+  for (int i = 0; i < 3; ++i)
+    b.insert(q, uint64_t(i) * 8, 0);
+  EXPECT_EQ(dispatch_n(b, q, 0), 1);
+}
+
+TEST(CfqDispatch, AsyncQueueWaitsForSyncInFlightE6)
+{
+  // E.6: "An async queue waits while sync requests are in flight."
+  Bench b;
+  Queue* s  = b.queue(CLASS_BE, 4);
+  Queue* as = b.queue(CLASS_BE, 4, false);
+  Rq* sr    = b.insert(s, 0, 0);
+  b.insert(as, 1 << 30, 0, false);
+  ASSERT_EQ(dispatch_n(b, s, 0, 1), 1);
+  b.cfqd->cfq_slice_expired(false, 0); // the sync request stays in flight
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(0), nullptr) << "sync in flight";
+  EXPECT_EQ(b.cfqd->active_queue(), as);
+  b.cfqd->cfq_completed_request(sr, 1);
+  Rq* r = b.cfqd->cfq_dispatch_requests(1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->q, as);
+}
+
+TEST(CfqDispatch, IdlingQueueWaitsForAsyncToDrainE6)
+{
+  // E.6: "If the queue would idle and async requests are in flight, wait (async drains first)."
+  Bench b;
+  Queue* as = b.queue(CLASS_BE, 4, false);
+  Queue* s  = b.queue(CLASS_BE, 4);
+  b.insert(as, 1 << 20, 0, false);
+  b.insert(as, (1 << 20) + 8, 0, false);
+  Rq* ar = b.cfqd->cfq_dispatch_requests(0);
+  ASSERT_EQ(ar->q, as);
+  b.cfqd->cfq_activate_request(ar);
+  b.insert(s, 0, 0); // E.10 rule 5 preempts the async queue
+  EXPECT_EQ(b.cfqd->cfq_dispatch_requests(0), nullptr) << "s idles (idle window), async in flight";
+  EXPECT_EQ(b.cfqd->active_queue(), s);
+  b.cfqd->cfq_completed_request(ar, 1);
+  Rq* r = b.cfqd->cfq_dispatch_requests(1);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->q, s);
+}
+
+TEST(CfqDispatch, LowLatencyAsyncDepthRampE6)
+{
+  // E.6: depth = (now - last_delayed_sync)/slice_sync, at least 1 if nothing is dispatched.
+  // E.1: last_delayed_sync starts at now - HZ: at t=0 depth = 1000/100 = 10 (a sole queue is
+  // otherwise unlimited).
+  Bench a;
+  Queue* q = a.queue(CLASS_BE, 4, false);
+  for (int i = 0; i < 20; ++i)
+    a.insert(q, uint64_t(i) * 8, 0, false);
+  EXPECT_EQ(dispatch_n(a, q, 0), 1000 / 100);
+  Tunables t;
+  t.low_latency = false;
+  Bench off(t);
+  q = off.queue(CLASS_BE, 4, false);
+  for (int i = 0; i < 20; ++i)
+    off.insert(q, uint64_t(i) * 8, 0, false);
+  EXPECT_EQ(dispatch_n(off, q, 0), 20) << "no ramp without low_latency";
+
+  // A sync request submitted at 0 and completed at 125 waited >= fifo_expire_sync (125):
+  // last_delayed_sync = 125.
+  Bench b;
+  Queue* s       = b.queue(CLASS_BE, 4);
+  Queue* as      = b.queue(CLASS_BE, 4, false);
+  Rq* sr         = b.rq(s, 0);
+  sr->start_time = 0;
+  b.cfqd->cfq_insert_request(sr, 0);
+  ASSERT_EQ(b.cfqd->cfq_dispatch_requests(0), sr);
+  b.cfqd->cfq_activate_request(sr);
+  b.cfqd->cfq_completed_request(sr, 125);
+  for (int i = 0; i < 5; ++i)
+    b.insert(as, (1 << 30) + uint64_t(i) * 8, 126, false); // far away: no preemption (E.10)
+  b.cfqd->cfq_idle_slice_timer(125 + 8);                   // s expires after its idle window
+  ASSERT_EQ(b.cfqd->active_queue(), nullptr);
+  EXPECT_EQ(dispatch_n(b, as, 175), 1) << "(175 - 125)/100 = 0 -> 1 with nothing dispatched";
+  EXPECT_EQ(dispatch_n(b, as, 325), 1) << "(325 - 125)/100 = 2 with 1 dispatched";
+}
+
+// --- E.12 IOPS mode
+
+TEST(CfqCharge, IopsModeChargesRequestsDispatchedE12)
+{
+  // E.8: IOPS mode = slice_idle == 0 and hw_tag != 0 (hw_tag starts at -1, which counts as true).
+  // E.12: the charge is then slice_dispatch; otherwise the slice used (here now - slice_start).
+  // A lone group of weight 500: 3 requests dispatched at 0, completed at 10 (slice start), 20, 30,
+  // expired at 30. vdisktime += (charge << 12) * 500/500.
+  for (jiffies_t slice_idle : {0, 8}) {
+    Tunables t;
+    t.slice_idle = slice_idle;
+    Bench b(t);
+    Group* g = b.cfqd->alloc_group(1, 500);
+    Queue* q = b.queue(CLASS_BE, 4, true, g);
+    for (int i = 0; i < 3; ++i)
+      b.insert(q, uint64_t(i) * 8, 0);
+    std::vector<Rq*> rs;
+    for (int i = 0; i < 3; ++i) {
+      rs.push_back(b.cfqd->cfq_dispatch_requests(0));
+      ASSERT_NE(rs.back(), nullptr);
+      b.cfqd->cfq_activate_request(rs.back());
+    }
+    for (int i = 0; i < 3; ++i)
+      b.cfqd->cfq_completed_request(rs[i], 10 * (i + 1));
+    EXPECT_EQ(b.cfqd->iops_mode(), slice_idle == 0);
+    b.cfqd->cfq_slice_expired(false, 30);
+    const uint64_t charge = slice_idle == 0 ? 3 : 30 - 10;
+    EXPECT_EQ(g->charged_jiffies, charge) << "slice_idle " << slice_idle;
+    EXPECT_EQ(g->vdisktime, charge << 12) << "slice_idle " << slice_idle;
+  }
+}
+
+// --- E.8 group idle
+
+TEST(CfqIdle, GroupIdleTimerWhenQueueShouldNotIdleE8)
+{
+  // E.8 / R: with slice_idle = 0 cfq_should_idle is false; group_idle (default 8) arms the timer
+  // for the emptied lone queue of a group: completion at 5 -> timer at 5 + 8.
+  Tunables t;
+  t.slice_idle = 0;
+  Bench b(t);
+  Group* g = b.cfqd->alloc_group(1, 500);
+  Queue* q = b.queue(CLASS_BE, 4, true, g);
+  b.insert(q, 0, 0);
+  serve(b, 0, 5);
+  EXPECT_TRUE(b.cfqd->timer_pending()) << "E.8: group idle";
+  EXPECT_EQ(b.cfqd->timer_expires(), 5 + 8);
+  EXPECT_TRUE(q->wait_request);
+
+  // R: with both slice_idle and group_idle 0 the timer is not armed.
+  Tunables t0   = t;
+  t0.group_idle = 0;
+  Bench c(t0);
+  Queue* p = c.queue(CLASS_BE, 4, true, c.cfqd->alloc_group(1, 500));
+  c.insert(p, 0, 0);
+  serve(c, 0, 5);
+  EXPECT_FALSE(c.cfqd->timer_pending()) << "R: no slice idle, no group idle";
+  EXPECT_EQ(c.cfqd->active_queue(), p);
+
+  // E.8: "it would be a group idle and other queues are in the group" -> no timer.
+  Bench d(t);
+  Group* g2 = d.cfqd->alloc_group(1, 500);
+  Queue* q1 = d.queue(CLASS_BE, 4, true, g2);
+  Queue* q2 = d.queue(CLASS_BE, 4, true, g2);
+  d.insert(q1, 0, 0);
+  d.insert(q2, 1 << 30, 0);
+  ASSERT_EQ(serve(d, 0, 5)->q, q1);
+  EXPECT_FALSE(d.cfqd->timer_pending()) << "E.8: another queue in the group";
+}
+
+TEST(CfqSelect, GroupIdleWaitsForLoneQueueWithRequestsInFlightE5)
+{
+  // E.5 group idle: wait if group_idle is set, the queue is alone in its group, the group has
+  // requests dispatched and its think time is not big; the queue itself should not idle
+  // (slice_idle = 0). Group 1 (vdisktime 0) is served before the root group (0 + 200, E.4).
+  for (jiffies_t group_idle : {8, 0}) {
+    Tunables t;
+    t.slice_idle = 0;
+    t.group_idle = group_idle;
+    Bench b(t);
+    Group* g = b.cfqd->alloc_group(1, 500);
+    Queue* q = b.queue(CLASS_BE, 4, true, g);
+    Queue* o = b.queue(CLASS_BE, 4);
+    b.insert(q, 0, 0);
+    b.insert(q, 8, 0);
+    b.insert(o, 1 << 30, 0);
+    ASSERT_EQ(dispatch_n(b, q, 0, 2), 2);
+    ASSERT_EQ(g->dispatched, 2);
+    Rq* r = b.cfqd->cfq_dispatch_requests(0);
+    if (group_idle) {
+      EXPECT_EQ(r, nullptr) << "E.5: group idle keeps the emptied queue";
+      EXPECT_EQ(b.cfqd->active_queue(), q);
+    } else {
+      ASSERT_NE(r, nullptr) << "without group_idle the emptied queue expires";
+      EXPECT_EQ(r->q, o);
+    }
+  }
+}
+
+// --- E.8 hw_tag
+
+// A sole sync queue with 100 requests queued keeps @depth of them in the driver; hw_tag after
+// each of @completions completions (all at one jiffy, inside the first slice).
+static std::vector<int> hw_tag_history(Bench& b, int depth, int completions)
+{
+  Queue* q = b.queue(CLASS_BE, 4);
+  for (int i = 0; i < 100; ++i)
+    b.insert(q, uint64_t(i) * 8, 0);
+  std::deque<Rq*> in_driver;
+  auto issue = [&] {
+    Rq* r = b.cfqd->cfq_dispatch_requests(1);
+    EXPECT_NE(r, nullptr);
+    if (!r) return;
+    b.cfqd->cfq_activate_request(r);
+    in_driver.push_back(r);
+  };
+  for (int i = 0; i < depth; ++i)
+    issue();
+  std::vector<int> hist;
+  for (int i = 0; i < completions && !in_driver.empty(); ++i) {
+    b.cfqd->cfq_completed_request(in_driver.front(), 1);
+    in_driver.pop_front();
+    hist.push_back(b.cfqd->hw_tag());
+    issue();
+  }
+  return hist;
+}
+
+TEST(CfqHwTag, DetectedAfter50SamplesFromPeakDepthE8)
+{
+  // E.1: hw_tag starts at -1, CFQ_HW_QUEUE_MIN = 5. E.8: a sample is taken (at completion) while
+  // queued or in-driver exceeds 5 (100 queued here); once 50 samples are taken the next update
+  // decides hw_tag = (peak rq_in_driver >= 5).
+  Bench deep;
+  EXPECT_EQ(deep.cfqd->hw_tag(), -1);
+  std::vector<int> h = hw_tag_history(deep, 5, 51);
+  ASSERT_EQ(h.size(), 51u);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(h[i], -1) << "undecided after " << i + 1 << " samples";
+  EXPECT_EQ(h[50], 1) << "peak 5 >= CFQ_HW_QUEUE_MIN";
+
+  Tunables t;
+  t.slice_idle = 0;
+  Bench shallow(t);
+  EXPECT_TRUE(shallow.cfqd->iops_mode()) << "E.8: hw_tag -1 counts as true";
+  h = hw_tag_history(shallow, 4, 51);
+  ASSERT_EQ(h.size(), 51u);
+  EXPECT_EQ(h[49], -1);
+  EXPECT_EQ(h[50], 0) << "peak 4 < CFQ_HW_QUEUE_MIN";
+  EXPECT_FALSE(shallow.cfqd->iops_mode()) << "E.8: slice_idle 0 but hw_tag 0";
+}
+
+TEST(CfqHwTag, NoSampleWhileIdlingQueueHasLittleWorkE8)
+{
+  // E.8: no sample "while the active queue is idling and has little work" (idle window,
+  // dispatched + queued < 5 and in-driver < 5), even with more than 5 requests queued elsewhere.
+  // q serves one request at a time; o holds 10 queued requests; 60 completions > 50 samples.
+  Bench b;
+  Queue* q = b.queue(CLASS_BE, 4);
+  Queue* o = b.queue(CLASS_BE, 4);
+  b.insert(q, 0, 0);
+  for (int i = 0; i < 10; ++i)
+    b.insert(o, (1 << 30) + uint64_t(i) * 8, 0);
+  for (int i = 0; i < 60; ++i) {
+    Rq* r = b.cfqd->cfq_dispatch_requests(1);
+    ASSERT_NE(r, nullptr);
+    ASSERT_EQ(r->q, q);
+    b.cfqd->cfq_activate_request(r);
+    b.cfqd->cfq_completed_request(r, 1);
+    b.insert(q, uint64_t(i + 1) * 8, 1); // the next request ends the idle wait (another queue is busy)
+  }
+  EXPECT_TRUE(q->idle_window);
+  EXPECT_EQ(b.cfqd->hw_tag(), -1);
+}
+
+TEST(CfqHwTag, SampledOnlyWithMoreThanFiveRequestsAroundE8)
+{
+  // E.8: a sample needs queued > 5 or in-driver > 5 (CFQ_HW_QUEUE_MIN). A sole async queue (no
+  // idle window, so the little-work exception does not apply) keeps 4 requests in the driver and
+  // @queued requests queued at each completion; 60 completions would be more than 50 samples.
+  for (unsigned queued : {5u, 6u}) {
+    Bench b;
+    Queue* q        = b.queue(CLASS_BE, 4, false);
+    uint64_t sector = 0;
+    for (unsigned i = 0; i < queued + 4; ++i, sector += 8)
+      b.insert(q, sector, 0, false);
+    std::deque<Rq*> in_driver;
+    for (int i = 0; i < 4; ++i) {
+      Rq* r = b.cfqd->cfq_dispatch_requests(1);
+      ASSERT_NE(r, nullptr);
+      b.cfqd->cfq_activate_request(r);
+      in_driver.push_back(r);
+    }
+    for (int i = 0; i < 60; ++i) {
+      ASSERT_EQ(b.cfqd->rq_queued(), queued);
+      b.cfqd->cfq_completed_request(in_driver.front(), 1);
+      in_driver.pop_front();
+      Rq* r = b.cfqd->cfq_dispatch_requests(1);
+      ASSERT_NE(r, nullptr);
+      b.cfqd->cfq_activate_request(r);
+      in_driver.push_back(r);
+      b.insert(q, sector, 1, false);
+      sector += 8;
+    }
+    EXPECT_EQ(b.cfqd->hw_tag(), queued > 5 ? 0 : -1) << queued << " queued, peak 4 in the driver";
+  }
 }
