@@ -122,6 +122,61 @@ class Hostile(CliCase):
                     self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                     self.assertIn(fragment, p.stderr)
 
+    def test_fio_job_file_size_cap(self):
+        """A fio job file of exactly 1 MiB imports; one byte more is one line naming the file, its
+        size and the 1 MiB limit, exit 2, no output, from `import fio` and from a config's
+        workloads[]; an endless character device hits the same limit."""
+        head = "[job]\nfilename=/dev/sda\nrw=read\n"
+        comment = "; " + "x" * 1021 + "\n"  # 1 KiB lines, well under the 64 KiB line limit
+        text = head + comment * (((1 << 20) - len(head)) // len(comment))
+        text += "#" * ((1 << 20) - len(text) - 1) + "\n"
+        at_cap = os.path.join(self.dir, "at-cap.fio")
+        over = os.path.join(self.dir, "over.fio")
+        with open(at_cap, "w") as f:
+            f.write(text)
+        with open(over, "w") as f:
+            f.write(text + "\n")
+        self.assertEqual(os.path.getsize(at_cap), 1 << 20)
+        p = iosim("import", "fio", at_cap)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([t["name"] for t in json.loads(p.stdout)["tasks"]], ["job"])
+        out = os.path.join(self.dir, "out.json")
+        cfg = os.path.join(self.dir, "fio.json")
+        with open(cfg, "w") as f:
+            json.dump({"devices": [{"name": "sda", "model": "null"}], "workloads": [{"type": "fio", "file": over}]}, f)
+        want = f"iosim: {over}: fio job file is {(1 << 20) + 1} bytes, more than the 1 MiB limit"
+        for args in (["import", "fio", over, "--out", out], ["validate", cfg], ["run", cfg, "--out", out]):
+            with self.subTest(args=args[0]):
+                p = iosim(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(p.stderr.splitlines(), [want])
+                self.assertEqual(p.stdout, "")
+                self.assertFalse(os.path.exists(out), "no output file")
+        p = iosim("import", "fio", "/dev/zero")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stderr.splitlines(), ["iosim: /dev/zero: fio job file is larger than the 1 MiB limit"])
+
+    def test_trace_file_size_cap(self):
+        """A trace one byte over 1 GiB: one line naming the file, its size and the 1 GiB limit,
+        exit 2. The file is sparse (one hole, no disk blocks), so the test costs no disk space."""
+        big = os.path.join(self.dir, "big.trace")
+        with open(big, "wb") as f:
+            f.truncate((1 << 30) + 1)
+        for kind in ("blkparse", "msr", "iolog"):
+            with self.subTest(kind=kind):
+                cfg = os.path.join(self.dir, f"{kind}.json")
+                with open(cfg, "w") as f:
+                    json.dump({"devices": [{"name": "sda", "model": "null"}],
+                               "workloads": [{"type": kind, "file": big}]}, f)
+                p = iosim("validate", cfg)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                lines = p.stderr.splitlines()
+                self.assertEqual(len(lines), 1, p.stderr)
+                self.assertTrue(lines[0].startswith(f"iosim: {big}: "), lines[0])
+                self.assertTrue(lines[0].endswith(f" is {(1 << 30) + 1} bytes, more than the 1 GiB limit"), lines[0])
+                if kind == "blkparse":  # the message docs/testing.md gives
+                    self.assertIn(f"{big}: blkparse text file is {(1 << 30) + 1} bytes", lines[0])
+
     def test_hostile_flags(self):
         cfg = os.path.join(CORPUS, "..", "..", "configs", "quickstart.json")
         for args, fragment in [

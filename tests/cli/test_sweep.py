@@ -1,12 +1,15 @@
 """iosim sweep and merge as a user (or a cluster) meets them: kill and resume, shards through GNU
-parallel merged back, merge's refusals, bad flags, failed runs, --list and --summary
+parallel merged back, merge's refusals, bad flags, failed runs, --list, --summary and the progress line
 (docs/sweeps.md; architecture doc, "Sweep lines"). Runs are a few simulated ms on an SSD."""
 import json
 import os
+import pty
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -41,6 +44,14 @@ def alive(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
 
 
 def without_engine(line):
@@ -300,6 +311,156 @@ class ListAndSummary(SweepTest):
             self.assertIn("99.000000", s["tasks"][0]["read"]["clat_ns"]["percentile"])
             self.assertIn("jain_index", s["fairness"])
         self.assertEqual(check_report(out), [])
+
+
+# The progress line of docs/sweeps.md: done (runs in the file) / total, this invocation's rate,
+# ETA, the sum of correctness.violations_total over the runs done, failed runs.
+PROGRESS = re.compile(r"sweep: (\d+)/(\d+) done, (\d+\.\d\d) runs/s, ETA (\?|(?:\d+h)?(?:\d+m)?\d+s), "
+                      r"(\d+) violations, (\d+) failed")
+
+
+def progress(line):
+    m = PROGRESS.fullmatch(line)
+    return m and (int(m.group(1)), int(m.group(2)), float(m.group(3)), m.group(4), int(m.group(5)),
+                  int(m.group(6)))
+
+
+class Progress(SweepTest):
+    def test_batch_log_lines_count_done_runs_and_violations(self):
+        # A race scenario (legacy API) that shows violations on some seeds, 4 seeds, --summary.
+        # stderr is a pipe: the line at the start, at the end, then the closing line.
+        race = self.path("race.json")
+        shutil.copy(os.path.join(ROOT, "configs", "race-ioprio-set-vs-exit.json"), race)
+        out = self.path("v.jsonl")
+        cmd = ["sweep", race, "--seeds", "1-4", "--jobs", "2", "--summary", "--out", out]
+        p = run(*cmd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = read_lines(out)
+        viol = {ln["run"]: ln["summary"]["correctness"]["violations_total"] for ln in lines}
+        total = sum(viol.values())
+        self.assertGreater(total, 0, "the scenario shows violations on these seeds: the sum is not vacuous")
+        err = p.stderr.splitlines()
+        self.assertEqual(len(err), 3, p.stderr)
+        self.assertEqual(progress(err[0]), (0, 4, 0.0, "?", 0, 0), err[0])
+        done, runs, rate, eta, v, failed = progress(err[1]) or self.fail(err[1])
+        self.assertEqual((done, runs, eta, v, failed), (4, 4, "0s", total, 0))
+        self.assertGreater(rate, 0)
+        self.assertEqual(err[2], f"sweep: {out}: 4 runs of this sweep complete (4 run now, 0 of them failed)")
+        # Resume with the two lines of fewest violations kept: done counts them from the start
+        # (rate 0: no run of this invocation yet), and so does the violation sum.
+        kept = sorted(lines, key=lambda ln: viol[ln["run"]])[:2]
+        with open(out, "w") as f:
+            f.write("".join(json.dumps(ln) + "\n" for ln in kept))
+        before = sum(viol[ln["run"]] for ln in kept)
+        self.assertLess(before, total)
+        p = run(*cmd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        bars = [progress(line) for line in p.stderr.splitlines() if progress(line)]
+        self.assertEqual(len(bars), 2, p.stderr)
+        self.assertEqual(bars[0], (2, 4, 0.0, "?", before, 0))
+        self.assertEqual((bars[1][0], bars[1][1], bars[1][3], bars[1][4], bars[1][5]), (4, 4, "0s", total, 0))
+        self.assertIn(f"sweep: {out}: 4 runs of this sweep complete (2 run now, 0 of them failed)", p.stderr)
+
+    def test_batch_log_line_every_10_s(self):
+        # --jobs 1: run 0 (15 ms) finishes at once; run 1 (10 simulated minutes, no timeout) is
+        # stopped with SIGSTOP, so the sweep waits without using the CPU until the periodic line
+        # comes, about 10 s after the first; then the run is killed (a failed line).
+        out = self.path("p.jsonl")
+        proc = subprocess.Popen([IOSIM, "sweep", self.cfg, "--grid", "duration_ms=15,600000", "--seeds", "1",
+                                 "--jobs", "1", "--timeout", "0", "--out", out],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seen = []
+        reader = threading.Thread(target=lambda: seen.extend((time.monotonic(), ln.rstrip("\n"))
+                                                             for ln in proc.stderr), daemon=True)
+        reader.start()
+        kid = None
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and kid is None:
+                time.sleep(0.01)
+                if not os.path.exists(out):
+                    continue
+                with open(out) as f:
+                    if f.read().count("\n") != 1:
+                        continue
+                with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                    kids = [int(k) for k in f.read().split() if alive(int(k))]
+                if len(kids) != 1:
+                    continue
+                try:  # run 1's process, unless run 0's was still on its way out: then try again
+                    os.kill(kids[0], signal.SIGSTOP)
+                except ProcessLookupError:
+                    continue
+                time.sleep(0.05)
+                if state(kids[0]) == "T":
+                    kid = kids[0]
+            self.assertIsNotNone(kid, "run 1 started after run 0's line, and was stopped")
+            while time.monotonic() < deadline and len([1 for _, ln in seen if progress(ln)]) < 2:
+                time.sleep(0.05)
+            bars = [(t, progress(ln)) for t, ln in seen if progress(ln)]
+            self.assertEqual(len(bars), 2, seen)
+            self.assertEqual(bars[0][1], (0, 2, 0.0, "?", 0, 0))
+            self.assertGreater(bars[1][0] - bars[0][0], 8.5, "the periodic line comes every 10 s")
+            self.assertLess(bars[1][0] - bars[0][0], 20)
+            done, runs, rate, eta, v, failed = bars[1][1]
+            self.assertEqual((done, runs, v, failed), (1, 2, 0, 0))
+            self.assertGreater(rate, 0)
+            self.assertLess(rate, 0.2, "one run in about 10 s")
+            self.assertNotEqual(eta, "?")
+            os.kill(kid, signal.SIGKILL)
+            proc.wait(timeout=60)
+        finally:
+            if kid is not None and proc.returncode is None:  # a stopped child would ignore a SIGTERM
+                os.kill(kid, signal.SIGKILL)
+            proc.kill()
+            proc.wait()
+            reader.join(timeout=10)
+            proc.stderr.close()
+        self.assertEqual(proc.returncode, 0, seen)
+        last = [progress(ln) for _, ln in seen if progress(ln)][-1]
+        self.assertEqual((last[0], last[1], last[4], last[5]), (2, 2, 0, 1))
+        self.assertEqual(seen[-1][1], f"sweep: {out}: 2 runs of this sweep complete (2 run now, 1 of them failed)")
+        lines = sorted(read_lines(out), key=lambda ln: ln["run"])
+        self.assertEqual([ln["status"] for ln in lines], ["ok", "failed"])
+        self.assertIn("signal 9", lines[1]["error"])
+
+    def test_terminal_line_redrawn_in_place(self):
+        # stderr is a pseudo-terminal: every progress line starts with a carriage return (and an
+        # erase to the end of the line), none ends with a newline; the closing line does.
+        out = self.path("t.jsonl")
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([IOSIM, "sweep", self.cfg, "--seeds", "1-6", "--jobs", "2", "--set",
+                                 "duration_ms=150", "--out", out], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        buf = b""
+        try:
+            while True:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:  # EIO: the sweep closed the terminal's last open end
+                    break
+                if not data:
+                    break
+                buf += data
+        finally:
+            os.close(master)
+            proc.wait(timeout=300)
+        self.assertEqual(proc.returncode, 0, buf)
+        text = buf.decode()
+        parts = text.split("\r\n")
+        self.assertEqual(parts[-1], "", repr(text))
+        self.assertEqual(parts[1:-1], [f"sweep: {out}: 6 runs of this sweep complete (6 run now, 0 of them failed)"],
+                         repr(text))
+        self.assertNotIn("\n", parts[0], "progress lines are redrawn, not scrolled")
+        self.assertTrue(parts[0].startswith("\r"), repr(text))
+        draws = [d.replace("\x1b[K", "") for d in parts[0].split("\r")[1:] if d]
+        bars = [progress(d) for d in draws]
+        self.assertTrue(all(bars), draws)
+        self.assertGreaterEqual(len(bars), 2)
+        self.assertEqual(bars[0], (0, 6, 0.0, "?", 0, 0))
+        self.assertEqual((bars[-1][0], bars[-1][1], bars[-1][3], bars[-1][5]), (6, 6, "0s", 0))
+        self.assertEqual([b[0] for b in bars], sorted(b[0] for b in bars), "done never goes back")
 
 
 if __name__ == "__main__":

@@ -173,6 +173,15 @@ BLK_FIXTURE = "".join(
     for i in range(40)) + "CPU0 (sdb):\n Reads Queued: 0, 0KiB\n"
 
 
+# MSR Cambridge lines: hostA disk 0 (3 requests), hostB disk 0 (4), hostA disk 1 (2), 10 ms apart.
+MSR_FIXTURE = "".join(
+    f"{128166372000000000 + 100000 * i},{host},{disk},{kind},{off},{size},100\n"
+    for i, (host, disk, kind, off, size) in enumerate([
+        ("hostA", 0, "Read", 0, 4096), ("hostB", 0, "Write", 8192, 8192), ("hostA", 1, "Read", 65536, 512),
+        ("hostA", 0, "Write", 4096, 4096), ("hostB", 0, "Read", 16384, 4096), ("hostA", 1, "Write", 131072, 1024),
+        ("hostB", 0, "Read", 32768, 4096), ("hostA", 0, "Read", 12288, 4096), ("hostB", 0, "Write", 65536, 2048)]))
+
+
 class Replay(Base):
     def test_replayed_trace_reports_its_requests_and_bytes(self):
         # 40 D events over 3.9 s from 3 pids; counted by the test's own reader.
@@ -206,6 +215,51 @@ class Replay(Base):
         t = next(t for t in r["tasks"] if t["name"] == "iolog-iolog")
         self.assertEqual(t["read"]["total_ios"] + t["write"]["total_ios"], 20)
         self.assertEqual(t["write"]["io_bytes"], 10 * 4096)
+
+    def test_msr_tasks_per_disk_host_or_one(self):
+        # 9 requests over 2 hosts and 3 disks (hostA disks 0 and 1, hostB disk 0), 10 ms apart
+        # (100000 FILETIME ticks of 100 ns). The expected tasks and their counts come from the
+        # test's own reading of the CSV, under the key each `tasks` value names.
+        path = self.write("msr.csv", MSR_FIXTURE)
+        rows = [r.split(",") for r in MSR_FIXTURE.splitlines()]
+        first = min(int(r[0]) for r in rows)
+        keys = {"disk": lambda r: f"{r[1]}_{r[2]}", "host": lambda r: r[1], "one": lambda r: "all"}
+        for mode, want_tasks in (("disk", 3), ("host", 2), ("one", 1)):
+            with self.subTest(mode):
+                want = {}
+                for r in rows:
+                    w = want.setdefault("msr-" + keys[mode](r), {"requests": 0, "reads": 0, "writes": 0, "bytes": 0,
+                                                                 "rbytes": 0, "wbytes": 0, "first_ns": None})
+                    w["requests"] += 1
+                    w["reads" if r[3] == "Read" else "writes"] += 1
+                    w["bytes"] += int(r[5])
+                    w["rbytes" if r[3] == "Read" else "wbytes"] += int(r[5])
+                    t_ns = (int(r[0]) - first) * 100
+                    w["first_ns"] = t_ns if w["first_ns"] is None else min(w["first_ns"], t_ns)
+                self.assertEqual(len(want), want_tasks)
+                cfg = self.config([{"type": "msr", "file": path, "tasks": mode}], 300, capacity_gib=1)
+                p = run("validate", cfg)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                w = json.loads(p.stdout)["workloads"][0]
+                self.assertEqual(w["tasks_per"], mode)
+                self.assertEqual(w["requests"], len(rows))
+                got = {t["name"]: t["job"]["trace"] for t in w["tasks"]}
+                self.assertEqual(sorted(got), sorted(want))
+                for name, tr in got.items():
+                    e = want[name]
+                    self.assertEqual((tr["requests"], tr["reads"], tr["writes"], tr["bytes"], tr["first_ns"]),
+                                     (e["requests"], e["reads"], e["writes"], e["bytes"], e["first_ns"]), name)
+                # Replayed (the last request is at 80 ms, the run lasts 300): every request, per task.
+                r = self.report(cfg)
+                ts = {t["name"]: t for t in r["tasks"] if t["name"].startswith("msr-")}
+                self.assertEqual(sorted(ts), sorted(want))
+                for name, t in ts.items():
+                    e = want[name]
+                    got_ios = (t["read"]["total_ios"], t["write"]["total_ios"], t["read"]["io_bytes"],
+                               t["write"]["io_bytes"])
+                    self.assertEqual(got_ios, (e["reads"], e["writes"], e["rbytes"], e["wbytes"]), name)
+        self.assert_one_line_error(run("validate", self.config([{"type": "msr", "file": path, "tasks": "file"}])),
+                                   'workloads[0].tasks: "file" is not one of: disk, host, one')
 
 
 class FioWorkload(Base):
@@ -391,6 +445,113 @@ class Generators(Base):
         self.assertTrue(all(e["result"] == "ok" for e in forks + exits), r["events"])
         self.assertEqual(len([t for t in r["tasks"] if t["name"].startswith("p-g0f")]), len(forks))
 
+
+    def gen_config(self, doc):
+        doc = dict({"seed": 5, "devices": [{"name": "sda", "model": "null"}]}, **doc)
+        return self.write("config.json", json.dumps(doc))
+
+    def assert_poisson(self, n, rate_hz, window_ms):
+        mean = rate_hz * window_ms / 1000.0
+        self.assertTrue(mean - 5 * mean ** 0.5 <= n <= mean + 5 * mean ** 0.5,
+                        f"{n} events for a Poisson mean of {mean}")
+
+    def test_exit_storm(self):
+        # exits at 100 Hz over [0, 500) of a 600 ms run (mean 50), each picking one of 4 tasks:
+        # a task's first exit is ok and it exits then (its exit_ms); every later exit of it finds
+        # no such process (ESRCH); a task never picked runs to the end.
+        names = [f"t.{i}" for i in range(4)]
+        cfg = self.gen_config({"duration_ms": 600,
+                               "tasks": [{"name": "t", "count": 4, "job": {"rw": "randread", "thinktime_us": 1000}}],
+                               "generators": [{"type": "exit", "tasks": names, "rate_hz": 100, "to_ms": 500}]})
+        r = self.report(cfg)
+        ev = r["events"]
+        self.assert_poisson(len(ev), 100, 500)
+        self.assertEqual([e["time_ms"] for e in ev], sorted(e["time_ms"] for e in ev), "events in time order")
+        self.assertTrue(all(e["type"] == "exit" and e["task"] in names for e in ev), ev)
+        self.assertTrue(all(0 <= e["time_ms"] < 502 for e in ev), ev)
+        tasks = {t["name"]: t for t in r["tasks"]}
+        for name in names:
+            mine = [e for e in ev if e["task"] == name]
+            if not mine:
+                self.assertEqual(tasks[name]["exit_ms"], 600, name)
+                continue
+            self.assertEqual([e["result"] for e in mine], ["ok"] + ["ESRCH"] * (len(mine) - 1), name)
+            self.assertAlmostEqual(tasks[name]["exit_ms"], mine[0]["time_ms"], delta=0.01, msg=name)
+            self.assertLessEqual(tasks[name]["read"]["runtime_ms"], mine[0]["time_ms"] + 1, name)
+        self.assertGreater(sum(e["result"] == "ESRCH" for e in ev), 0, "with ~50 exits of 4 tasks")
+
+    def test_cgroup_move_churn(self):
+        # Generator 0 moves any of 3 tasks to a or b at 100 Hz over [100, 400) (mean 30).
+        # Generator 1 moves t.0 to a at 10 kHz over [450, 460), capped at 5 events: exactly 5.
+        # Every move is ok (no CLONE_IO); each task ends in the cgroup of its last move (t.0 in
+        # a), or root if it was never moved.
+        names = [f"t.{i}" for i in range(3)]
+        cfg = self.gen_config({"duration_ms": 500,
+                               "cgroups": [{"name": "a", "weight": 100}, {"name": "b", "weight": 800}],
+                               "tasks": [{"name": "t", "count": 3, "job": {"rw": "randread", "thinktime_us": 1000}}],
+                               "generators": [{"type": "cgroup_move", "tasks": names, "rate_hz": 100, "from_ms": 100,
+                                               "to_ms": 400, "cgroups": ["a", "b"]},
+                                              {"type": "cgroup_move", "tasks": ["t.0"], "rate_hz": 10000,
+                                               "from_ms": 450, "to_ms": 460, "max_events": 5, "cgroups": ["a"]}]})
+        r = self.report(cfg)
+        ev = r["events"]
+        self.assertTrue(all(e["type"] == "cgroup_move" and e["result"] == "ok" for e in ev), ev)
+        churn = [e for e in ev if e["time_ms"] < 450]
+        capped = [e for e in ev if e["time_ms"] >= 450]
+        self.assert_poisson(len(churn), 100, 300)
+        self.assertTrue(all(100 <= e["time_ms"] < 401 and e["detail"] in ("a", "b") for e in churn), churn)
+        self.assertEqual(len(capped), 5, capped)
+        self.assertTrue(all(e["time_ms"] < 461 and e["task"] == "t.0" and e["detail"] == "a" for e in capped), capped)
+        tasks = {t["name"]: t for t in r["tasks"]}
+        for name in names:
+            moves = [e["detail"] for e in ev if e["task"] == name]
+            self.assertEqual(tasks[name]["cgroup"], moves[-1] if moves else "root", name)
+        self.assertEqual(tasks["t.0"]["cgroup"], "a")
+
+    def test_fork_without_clone_io_gives_each_child_its_own_io_context(self):
+        # The parent (be/2, set on itself at start, so it has an io_context) forks at 100 Hz over
+        # [0, 100) (mean 10), without CLONE_IO; from 150 ms the admin moves it to cgroup c at
+        # 200 Hz (mean 30). Children named p-g0fK run to the end in the parent's cgroup at the
+        # fork (root) and carry its ioprio. A task that shares its io_context cannot change
+        # cgroup (EINVAL, spec B.9), so the parent's moves succeed only if no child shares its
+        # ioc; and in the events file copy_io allocates one io_context per child instead of
+        # linking the parent's. The same run with clone_io shows the opposite on both counts.
+        doc = {"duration_ms": 300, "cgroups": [{"name": "c", "weight": 200}],
+               "tasks": [{"name": "p", "ioprio": {"class": "be", "level": 2},
+                          "job": {"rw": "randread", "thinktime_us": 500}}],
+               "generators": [{"type": "fork", "tasks": ["p"], "rate_hz": 100, "to_ms": 100},
+                              {"type": "cgroup_move", "tasks": ["p"], "rate_hz": 200, "from_ms": 150,
+                               "cgroups": ["c"]}]}
+        for clone_io in (False, True):
+            with self.subTest(clone_io=clone_io):
+                doc["generators"][0]["clone_io"] = clone_io
+                events = self.path("events.jsonl")
+                r = self.report(self.gen_config(doc), "--events", events)
+                forks = [e for e in r["events"] if e["type"] == "fork"]
+                moves = [e for e in r["events"] if e["type"] == "cgroup_move"]
+                self.assert_poisson(len(forks), 100, 100)
+                self.assert_poisson(len(moves), 200, 150)
+                self.assertGreater(len(forks), 0)
+                self.assertEqual([e["detail"] for e in forks],
+                                 [f"p-g0f{k}" + (" (CLONE_IO)" if clone_io else "") for k in range(len(forks))])
+                self.assertTrue(all(e["result"] == "ok" and e["time_ms"] < 101 for e in forks), forks)
+                self.assertEqual({e["result"] for e in moves}, {"EINVAL" if clone_io else "ok"})
+                tasks = {t["name"]: t for t in r["tasks"]}
+                self.assertEqual(tasks["p"]["cgroup"], "root" if clone_io else "c")
+                for k in range(len(forks)):
+                    child = tasks[f"p-g0f{k}"]
+                    self.assertEqual((child["cgroup"], child["ioprio"], child["exit_ms"]),
+                                     ("root", {"class": "be", "level": 2}, 300))
+                    self.assertGreater(child["read"]["total_ios"], 0)
+                allocs = links = 0
+                with open(events) as f:
+                    for line in f:
+                        e = json.loads(line)
+                        if e["ev"] == "step" and e["func"] == "create_task_io_context" and e["kind"] == "alloc":
+                            allocs += 1
+                        links += e["ev"] == "step" and e["func"] == "ioc_task_link"
+                # one io_context per task (parent and each child), or the parent's one shared
+                self.assertEqual((allocs, links), (1, len(forks)) if clone_io else (1 + len(forks), 0))
 
 if __name__ == "__main__":
     unittest.main()
