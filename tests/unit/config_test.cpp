@@ -414,3 +414,11 @@ TEST(ConfigFile, NamesAndTaskLimit)
   EXPECT_EQ(load_error(kMinimal, {"tasks.0.count=30001"}),
             "--set tasks.0.count=30001: tasks[0].count: 30001 is out of range 1..30000");
 }
+
+TEST(InternalError, ExitsWithCode3AndNamesTheCheck)
+{
+  // Two tiers (style.md, issue 8): bad input is exit 2, an inconsistency of iosim itself stops
+  // the run with exit 3 and file:line, never a crash. The check runs in a forked child.
+  EXPECT_EXIT(IOSIM_CHECK(1 + 1 == 3, "arithmetic"), testing::ExitedWithCode(3),
+              "iosim: internal error at .*config_test.cpp:[0-9]+: check failed: 1 \\+ 1 == 3: arithmetic");
+}
