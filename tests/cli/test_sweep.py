@@ -87,7 +87,7 @@ class KillAndResume(SweepTest):
     def test_killed_half_way_then_resumed_gives_every_run_once(self):
         out = self.path("sweep.jsonl")
         # 150 simulated ms per run (a fixed --set for every run): long enough that the sweep is
-        # still going when the test, polling the file, sees 6 lines and kills it.
+        # still going when the test, polling the file, sees half the runs done and kills it.
         cmd = [IOSIM, "sweep", self.cfg, *GRID, "--set", "duration_ms=150", "--seeds", f"1-{SEEDS}", "--jobs", "2",
                "--out", out]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -95,7 +95,7 @@ class KillAndResume(SweepTest):
         while time.monotonic() < deadline and proc.poll() is None:
             if os.path.exists(out):
                 with open(out) as f:
-                    if f.read().count("\n") >= 6:
+                    if f.read().count("\n") >= SEEDS:
                         break
             time.sleep(0.005)
         with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
@@ -110,6 +110,7 @@ class KillAndResume(SweepTest):
             before = f.read()
         done = before.count("\n")
         self.assertLess(done, 2 * SEEDS, "the sweep was killed before it finished")
+        self.assertGreaterEqual(done, SEEDS, "killed half way")
         # A kill in the middle of a write leaves a partial last line: resume must cut it off.
         with open(out, "a") as f:
             f.write('{"run": 39, "runs_total": 40, "point": {"kernel.io')
