@@ -261,7 +261,8 @@ class Explain(unittest.TestCase):
             with open(bad, "w") as f:
                 json.dump({"schema": "iosim-report/1", "correctness": {"violations_total": 1, "violations": [
                     {"kind": "ioc_leaked", "time_ns": "soon", "tasks": [], "objects": [], "trace": []}]}}, f)
-            for args, frag in (((d,), "is a directory"), ((bad,), "not an iosim report"),
+            for args, frag in (((d,), "is a directory"),
+                               ((bad,), "correctness.violations[0] or pids is not as iosim writes it"),
                                ((empty, "--violation", "1"), "has no violations"),
                                ((os.path.join(d, "none.json"),), "cannot open report"),
                                ((QUICK,), "not an iosim report")):
