@@ -174,4 +174,6 @@ def wilson(k, n, z=1.959963984540054):
     den = 1 + z * z / n
     mid = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, mid - half), min(1.0, mid + half)
+    # The interval always holds p; clamping keeps rounding (k = 0 or k = n) from putting p a
+    # hair outside it, which would give error bars of negative length.
+    return min(p, max(0.0, mid - half)), max(p, min(1.0, mid + half))

@@ -110,6 +110,44 @@ class Analysis(unittest.TestCase):
         with open(svg) as f:
             self.assertIn("<svg", f.read())
 
+    def test_violation_rates_of_0_and_1_and_the_memory_model_axis(self):
+        # Wilson intervals at k = 0 and k = n hold the rate exactly (rounding used to put it a
+        # hair outside and matplotlib refused the negative error bar): for k = 0, n = 100 the
+        # upper bound is z^2 / (n + z^2) = 3.8415 / 103.8415 = 0.03699.
+        sys.path.insert(0, HERE)
+        import sweep_stats
+        for n in range(1, 201):
+            for k in (0, n):
+                low, high = sweep_stats.wilson(k, n)
+                self.assertLessEqual(low, k / n, (k, n))
+                self.assertGreaterEqual(high, k / n, (k, n))
+        self.assertAlmostEqual(sweep_stats.wilson(0, 100)[1], 3.8415 / 103.8415, places=4)
+        # A sweep over ioc_api x memory_model whose cells are all 0/6 except legacy x weak, 10/10.
+        lines, run = [], 0
+        base = self.lines[0]
+        for api in ("legacy", "fixed"):
+            for mem in ("sc", "weak"):
+                n = 10 if (api, mem) == ("legacy", "weak") else 6
+                for seed in range(1, n + 1):
+                    line = json.loads(json.dumps(base))
+                    line.update(run=run, seed=seed, point={"kernel.ioc_api": api, "kernel.memory_model": mem})
+                    hit = (api, mem) == ("legacy", "weak")
+                    line["summary"]["correctness"]["violations_total"] = 1 if hit else 0
+                    line["summary"]["correctness"]["counts"]["ioc_after_exit"] = 1 if hit else 0
+                    lines.append(line)
+                    run += 1
+        for line in lines:
+            line["runs_total"] = run
+        path = self.out("rates.jsonl")
+        with open(path, "w") as f:
+            f.writelines(json.dumps(line) + "\n" for line in lines)
+        for kind in ((), ("--kind", "ioc_after_exit")):
+            png = self.out("rates.png")
+            p = tool("plot", "violations", path, *kind, "--out", png)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(png, "rb") as f:
+                self.assertEqual(f.read()[:8], PNG)
+
     def test_bad_input_is_one_line_and_no_file(self):
         cases = [
             (["summarize", self.sweep, "--metric", "tasks.zz.read.iops"], "no element 'zz'"),
