@@ -4,6 +4,7 @@
 #include "sim/cli/sweep.hpp"
 #include "sim/config/input_error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -34,6 +35,15 @@ ResumeState scan_existing(const std::string& path, const SweepPlan& plan)
   std::string text = ss.str();
   size_t complete  = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
   st.truncated     = complete < text.size();
+  if (st.truncated) {
+    // A sweep's partial line is the start of `{"run":N,...`: anything else is another file's
+    // content, which resume must not cut off.
+    const std::string head = "{\"run\":";
+    const size_t k         = std::min(head.size(), text.size() - complete);
+    if (text.compare(complete, k, head, 0, k) != 0)
+      throw InputError(path + ":" + std::to_string(std::count(text.begin(), text.end(), '\n') + 1) +
+                       ": not a sweep line; --out must be this sweep's own output file");
+  }
   std::vector<bool> seen;
   size_t pos = 0, n = 0;
   const bool want_summary = plan.args->summary;

@@ -161,6 +161,17 @@ class KillAndResume(SweepTest):
         self.assert_one_line_error(p, out, "--summary")
         with open(out) as f:
             self.assertEqual(f.read(), before, "a refused resume leaves the file alone")
+        # A file of one line without its newline (a minified config given as --out by mistake)
+        # is not a sweep's cut-off line: refused, not cut off.
+        other = self.path("oneline.json")
+        with open(self.cfg) as f, open(other, "w") as g:
+            g.write(json.dumps(json.load(f)))
+        with open(other) as f:
+            before = f.read()
+        p = run("sweep", self.cfg, "--seeds", "1", "--out", other)
+        self.assert_one_line_error(p, other + ":1: not a sweep line")
+        with open(other) as f:
+            self.assertEqual(f.read(), before)
 
 
 @unittest.skipUnless(shutil.which("parallel"), "GNU parallel is not installed (scripts/install-deps.sh)")
