@@ -72,11 +72,19 @@ TraceImport finish_trace(const std::string& path, std::vector<RawRecord>& raw, c
     out.warnings.push_back(path + ": " + std::to_string(out_of_order) +
                            " requests were out of time order in the file and were replayed in timestamp order");
   std::stable_sort(raw.begin(), raw.end(), [](const RawRecord& a, const RawRecord& b) { return a.ticks < b.ticks; });
+  // The window is [start_ms, start_ms + length_ms) of the trace; its first request is time 0 of
+  // the replay (raw is in time order, so that is the first one inside the window).
+  unsigned __int128 zero = 0;
+  bool have_zero         = false;
   for (const auto& r : raw) {
     unsigned __int128 ns = (unsigned __int128)(r.ticks - first) * tick_ns;
     if (ns < opt.start_ns) continue;
-    ns -= opt.start_ns;
-    if (opt.length_ns && ns >= opt.length_ns) continue;
+    if (opt.length_ns && ns - opt.start_ns >= opt.length_ns) continue;
+    if (!have_zero) {
+      zero      = ns;
+      have_zero = true;
+    }
+    ns -= zero;
     unsigned __int128 scaled = ns * opt.scale_ppm / 1000000;
     if (scaled > UINT64_MAX / 2) throw InputError("trace timestamps span more than 292 years after scaling");
     TraceRecord rec;

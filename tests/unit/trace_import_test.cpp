@@ -317,4 +317,14 @@ TEST(Trace, WindowAndScale)
   ASSERT_EQ(imp.requests, 2u);
   EXPECT_EQ(imp.tasks[0].records[0].t_ns, 0u);
   EXPECT_EQ(imp.tasks[0].records[1].t_ns, 750000u); // 1.5 ms at half the time
+  // The first request kept is time 0 even when the window opens before it (start 0.5 ms, first
+  // kept at 1 ms): the replay does not idle through the part of the window before it.
+  o.start_ns  = 500000;
+  o.length_ns = 3000000; // [0.5, 3.5) ms: the records at 1 and 2.5 ms
+  imp        = trace::import_msr(dir.write("u.csv", "0,h,0,Read,0,512,1\n10000,h,0,Read,0,512,1\n"
+                                                    "25000,h,0,Read,0,512,1\n"),
+                                 o);
+  ASSERT_EQ(imp.requests, 2u);
+  EXPECT_EQ(imp.tasks[0].records[0].t_ns, 0u);
+  EXPECT_EQ(imp.tasks[0].records[1].t_ns, 750000u);
 }
