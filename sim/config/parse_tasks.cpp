@@ -212,6 +212,7 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
     };
     return at(a) < at(b);
   });
+  uint64_t occurrences = 0; // of repeated calls
   for (const auto& e : evs) {
     e.expect_object();
     EventSpec es;
@@ -256,6 +257,12 @@ void parse_events(const JsonNode& root, Scenario& sc, json& norm)
             uint64_t(e.get_int("until_ms", int64_t(es.at_ms), int64_t(sc.duration_ms), int64_t(sc.duration_ms)));
         ne["every_us"] = es.every_us;
         ne["until_ms"] = es.until_ms;
+        // Each occurrence is a kernel call and a line of the report's event log.
+        const uint64_t span = es.until_ms * 1000000 - es.at_ns, step = es.every_us * 1000;
+        occurrences += span ? (span + step - 1) / step : 1;
+        if (occurrences > kMaxEventOccurrences)
+          e.fail("every_us", "brings the event occurrences to " + std::to_string(occurrences) +
+                                 ", over the limit of " + std::to_string(kMaxEventOccurrences));
       } else if (e.has("until_ms")) {
         e.fail("until_ms", "is only meaningful with every_us (a repeated call)");
       }

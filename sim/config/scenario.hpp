@@ -171,6 +171,8 @@ struct SchedulerSpec {
 // Simulated tasks at most (config tasks + forks): SimGrid aborts past ~32k live actors with its
 // default guard pages (vm.max_map_count), so iosim refuses more up front.
 constexpr int kMaxTasks = 30000;
+// Occurrences of repeated events (every_us) in one config (docs/testing.md, Limits).
+constexpr uint64_t kMaxEventOccurrences = 1000000;
 
 struct Scenario {
   std::string description;

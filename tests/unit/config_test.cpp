@@ -413,6 +413,16 @@ TEST(ConfigFile, NamesAndTaskLimit)
             "_ - + @ :)");
   EXPECT_EQ(load_error(kMinimal, {"tasks.0.count=30001"}),
             "--set tasks.0.count=30001: tasks[0].count: 30001 is out of range 1..30000");
+  // Repeated calls: at 0, 1, ..., 999 us of a 1000 us window is 1000 occurrences; two such
+  // storms of 1 s at 1 us are 2,000,000, over the 1,000,000 limit at the second.
+  EXPECT_EQ(load_error(kMinimal, {"duration_ms=1000", "events=[{\"at_ms\": 0, \"type\": \"ioprio_get\", \"task\": "
+                                                      "\"t\", \"every_us\": 1, \"until_ms\": 1}]"}),
+            "(accepted)");
+  const std::string storm = "{\"at_ms\": 0, \"type\": \"ioprio_get\", \"task\": \"t\", \"every_us\": 1}";
+  EXPECT_EQ(load_error(kMinimal, {"duration_ms=1000", "events=[" + storm + "]"}), "(accepted)") << "at the limit";
+  EXPECT_EQ(load_error(kMinimal, {"duration_ms=1000", "events=[" + storm + ", " + storm + "]"}),
+            "--set events=[" + storm + ", " + storm +
+                "]: events[1].every_us: brings the event occurrences to 2000000, over the limit of 1000000");
 }
 
 TEST(InternalError, ExitsWithCode3AndNamesTheCheck)
