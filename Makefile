@@ -57,7 +57,9 @@ fuzz: san-build
 	@for t in $$(ls $(SAN_BUILD)/*_fuzz | xargs -n1 basename | sed 's/_fuzz$$//'); do \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  FUZZ_CORPUS_DIR=out/fuzz-corpus FUZZ_ARTIFACTS=out/fuzz-artifacts/ \
-	    scripts/fuzz.sh $(SAN_BUILD)/$${t}_fuzz $$t $(FUZZ_SECONDS) 2>&1 | tail -3 || exit 1; \
+	    scripts/fuzz.sh $(SAN_BUILD)/$${t}_fuzz $$t $(FUZZ_SECONDS) > out/fuzz-$$t.log 2>&1; rc=$$?; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' out/fuzz-$$t.log; \
+	  [ $$rc -eq 0 ] || { tail -20 out/fuzz-$$t.log; echo "fuzz: $$t found a crash (out/fuzz-$$t.log)"; exit 1; }; \
 	done
 
 # Full-length fidelity runs (docs/fidelity.md): the fairness scenarios at 20 s and 40 race seeds.
