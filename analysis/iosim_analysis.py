@@ -4,7 +4,8 @@
   iosim_analysis.py summarize SWEEP.jsonl --metric PATH [--format csv|markdown] [--out FILE]
       per grid point: runs, failed runs, mean, 95% CI (Student t), min and max of PATH, a dotted
       path into each run's report or summary (tasks.0.read.iops, tasks.randreader.share,
-      fairness.jain_index, correctness.violations_total); ci95_low is clamped at 0 when every
+      fairness.jain_index, correctness.violations_total; a key with dots is matched whole:
+      tasks.r.0.read.clat_ns.percentile.99.000000); ci95_low is clamped at 0 when every
       value of PATH in the sweep is >= 0 (counts, rates, shares, latencies: a bound below 0
       would be an artefact of the normal approximation), and so is the band of plot metric
   iosim_analysis.py plot shares REPORT.json|SWEEP.jsonl [--run I] [--by task|cgroup] --out F.png|.svg

@@ -87,23 +87,32 @@ def body(line):
 
 def lookup(doc, path, where=None):
     """The value at a dotted path: numbers index arrays, other components are object keys or,
-    in an array of named objects (tasks, cgroups, device), a `name`. `where` (a file:line)
-    prefixes the error."""
+    in an array of named objects (tasks, cgroups, device), a `name`. A key or name that itself
+    holds dots (fio's percentile keys "99.000000", task instances "r.0") is matched by joining
+    the components that follow, longest first. `where` (a file:line) prefixes the error."""
     at = f"{where}: " if where else ""
     cur = doc
-    for part in path.split("."):
-        if isinstance(cur, list):
-            if part.isdigit() and int(part) < len(cur):
-                cur = cur[int(part)]
-                continue
-            named = [x for x in cur if isinstance(x, dict) and x.get("name") == part]
-            if not named:
-                raise BadInput(f"{at}--metric {path}: no element {part!r}")
-            cur = named[0]
-        elif isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-        else:
-            raise BadInput(f"{at}--metric {path}: no key {part!r}")
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur, i = cur[int(part)], i + 1
+            continue
+        found = False
+        for j in range(len(parts), i, -1):
+            key = ".".join(parts[i:j])
+            if isinstance(cur, list):
+                named = [x for x in cur if isinstance(x, dict) and x.get("name") == key]
+                if named:
+                    cur, i, found = named[0], j, True
+                    break
+            elif isinstance(cur, dict) and key in cur:
+                cur, i, found = cur[key], j, True
+                break
+        if not found:
+            what = "element" if isinstance(cur, list) else "key"
+            raise BadInput(f"{at}--metric {path}: no {what} {part!r}")
     if isinstance(cur, bool) or not isinstance(cur, (int, float)) or not math.isfinite(cur):
         raise BadInput(f"{at}--metric {path}: not a number ({json.dumps(cur)[:40]})")
     return float(cur)

@@ -148,6 +148,18 @@ class Analysis(unittest.TestCase):
             with open(png, "rb") as f:
                 self.assertEqual(f.read()[:8], PNG)
 
+    def test_metric_paths_reach_keys_with_dots(self):
+        # fio's percentile keys ("99.000000") hold dots: the path joins the components after
+        # `percentile`, so p99 latency can be summarized like any metric.
+        path = "tasks.a.read.clat_ns.percentile.99.000000"
+        p = tool("summarize", self.sweep, "--metric", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = list(csv.DictReader(io.StringIO(p.stdout)))
+        want = [ln["summary"]["tasks"][0]["read"]["clat_ns"]["percentile"]["99.000000"] for ln in self.lines
+                if ln["point"] == {"duration_ms": 100, "kernel.ioc_api": "legacy"}]
+        row = next(r for r in rows if r["duration_ms"] == "100" and r["kernel.ioc_api"] == "legacy")
+        self.assertAlmostEqual(float(row["mean"]), statistics.mean(want), places=3)
+
     def test_bad_input_is_one_line_and_no_file(self):
         cases = [
             (["summarize", self.sweep, "--metric", "tasks.zz.read.iops"], "no element 'zz'"),
