@@ -128,7 +128,14 @@ void parse_trace_workload(const JsonNode& w, Scenario& sc, const std::string& ty
   for (auto& tt : imp.tasks) {
     TaskSpec ts;
     ts.name = sanitize(prefix + "-" + tt.key);
-    if (ts.name.size() > 64) ts.name.resize(64);
+    // Task names follow the config's rule (docs/config.md): at most 64 characters, and the
+    // names of iosim's own tasks (admin, flush-DEV) are not available.
+    if (ts.name.size() > 64)
+      w.fail("prefix", "\"" + prefix + "\" makes the task name \"" + ts.name +
+                           "\" longer than 64 characters (names are PREFIX-KEY)");
+    if (ts.name.rfind("flush-", 0) == 0)
+      w.fail("prefix", "\"" + prefix + "\" makes the task name \"" + ts.name +
+                           "\", which is reserved for the flusher tasks (flush-DEV)");
     ts.cgroup     = cgroup;
     ts.job.device = dev;
     ts.job.direct = true;

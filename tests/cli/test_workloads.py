@@ -353,6 +353,16 @@ class TraceContent(Base):
     def hdd(self, workload):
         return self.config([workload], model="hdd", capacity_gib=500)
 
+    def test_prefix_cannot_make_reserved_or_overlong_names(self):
+        # Names are PREFIX-KEY under the config's task-name rule: flush-DEV is the flusher's and
+        # 64 characters is the longest name (cutting it would drop the key that tells tasks apart).
+        blk = self.write("trace.txt", BLK_EXCERPT)
+        for prefix, frag in (("flush", "reserved for the flusher tasks"), ("p" * 60, "longer than 64 characters")):
+            with self.subTest(prefix=prefix[:8]):
+                self.assert_one_line_error(run("validate", self.hdd({"type": "blkparse", "file": blk,
+                                                                      "prefix": prefix})),
+                                           "workloads[0].prefix", frag)
+
     def test_cut_line_and_bad_rwbs_name_file_and_line(self):
         lines = BLK_EXCERPT.splitlines(keepends=True)
         for line6, frag in (("  8,64  11     2949    33.779662409 90790  D   W 7614344 + \n",
