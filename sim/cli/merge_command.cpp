@@ -18,7 +18,8 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs)
   if (inputs.empty()) throw InputError("merge: expected OUT.jsonl SHARD.jsonl...");
   std::map<uint64_t, std::pair<std::string, std::string>> lines; // run -> (line, where)
   uint64_t total = 0;
-  std::string total_where;
+  std::string total_where, sweep_id, kind_where;
+  int kind = 0; // 1: full reports, 2: summaries (0: not seen yet)
   for (size_t i = 0; i < inputs.size(); ++i)
     for (size_t k = 0; k < i; ++k)
       if (inputs[i] == inputs[k]) throw InputError("merge: " + inputs[i] + " is given twice");
@@ -54,12 +55,26 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs)
       if (!parsed) throw InputError(where + ": not a sweep line (JSON)");
       if (!sweep_line) throw InputError(where + ": not a sweep line (expected \"run\" and \"runs_total\")");
       uint64_t r = j["run"], t = j["runs_total"];
+      std::string id = j.contains("sweep") ? j["sweep"].dump() : "none";
+      int body       = j.contains("report") ? 1 : j.contains("summary") ? 2 : 0; // 0: a failed run
       if (total_where.empty()) {
         total       = t;
         total_where = where;
+        sweep_id    = id;
       } else if (t != total) {
         throw InputError(where + ": from a sweep of " + std::to_string(t) + " runs, but " + total_where + " has " +
                          std::to_string(total) + "; these files are not shards of one sweep");
+      } else if (id != sweep_id) {
+        throw InputError(where + ": from sweep " + id + ", but " + total_where + " is from sweep " + sweep_id +
+                         " (another config or other --set flags); these files are not shards of one sweep");
+      }
+      if (body && kind && body != kind)
+        throw InputError(where + ": has a " + (body == 1 ? "full report" : "summary") + " but " + kind_where +
+                         " has a " + (kind == 1 ? "full report" : "summary") + " (one shard run with --summary, " +
+                         "one without)");
+      if (body && !kind) {
+        kind       = body;
+        kind_where = where;
       }
       if (r >= total)
         throw InputError(where + ": run " + std::to_string(r) + " is beyond runs_total " + std::to_string(t));

@@ -47,6 +47,10 @@ struct SweepPlan {
   nlohmann::ordered_json point(size_t p) const;  // {KEY: VALUE...} in --grid order
   std::vector<std::string> sets(size_t p) const; // the fixed --set flags, then KEY=VALUE of the point
   bool mine(uint64_t run) const { return run % args->shards == args->shard; }
+  // Identifies the sweep beyond its grid and seeds: a hash of every point's normalised config
+  // without its seed (config file, --set flags and grid values). Every line carries it, so
+  // resume and merge refuse lines of another sweep of the same shape.
+  std::string fingerprint;
 };
 SweepPlan make_plan(const SweepArgs& a);
 

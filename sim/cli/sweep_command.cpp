@@ -56,6 +56,7 @@ nlohmann::ordered_json envelope(const SweepPlan& plan, uint64_t r, const char* s
   nlohmann::ordered_json j;
   j["run"]        = r;
   j["runs_total"] = plan.total;
+  j["sweep"]      = plan.fingerprint;
   j["point"]      = plan.point(plan.point_index(r));
   j["seed"]       = plan.seed(r);
   j["status"]     = status;
@@ -176,6 +177,13 @@ int cmd_sweep(const SweepArgs& a)
       if (a.grid[i].key == a.grid[k].key) throw InputError("--grid " + a.grid[i].key + "=...: the key is given twice");
   SweepPlan plan                  = make_plan(a);
   std::vector<Scenario> scenarios = load_points(a, plan);
+  std::string configs;
+  for (const auto& sc : scenarios) {
+    nlohmann::json n = sc.normalised;
+    n.erase("seed");
+    configs += n.dump() + "\n";
+  }
+  plan.fingerprint = sha256_hex(configs).substr(0, 16);
   if (a.list) {
     print_list(a, plan);
     return 0;

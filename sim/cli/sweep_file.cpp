@@ -67,6 +67,9 @@ ResumeState scan_existing(const std::string& path, const SweepPlan& plan)
     if (!run.is_number_unsigned() || field("runs_total") != plan.total || run.get<uint64_t>() >= plan.total)
       throw InputError(where + ": written by a different sweep (it has " + field("runs_total").dump() +
                        " runs, this one " + std::to_string(plan.total) + "); choose another --out");
+    if (field("sweep") != plan.fingerprint)
+      throw InputError(where + ": written by a different sweep (sweep " + field("sweep").dump() + ", this one \"" +
+                       plan.fingerprint + "\": another config or other --set flags); choose another --out");
     uint64_t r = run.get<uint64_t>();
     auto pt    = plan.point(plan.point_index(r));
     if (field("point") != pt || field("seed") != plan.seed(r))
