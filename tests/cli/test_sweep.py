@@ -217,6 +217,27 @@ class ShardsThroughParallel(SweepTest):
         self.assert_one_line_error(run("merge", out, s0, s1), "run 5 of 6 is missing")
         self.assertFalse(os.path.exists(out), "a failed merge writes nothing")
 
+    def test_merge_and_resume_refuse_another_sweep_of_the_same_shape(self):
+        # Same grid, seeds and runs_total; only a --set differs (or --summary): the `sweep`
+        # fingerprint tells them apart, so neither merge nor resume mixes their results.
+        s0, s1, out = self.path("a0.jsonl"), self.path("a1.jsonl"), self.path("m.jsonl")
+        b1, c1 = self.path("b1.jsonl"), self.path("c1.jsonl")
+        for path, shard, extra in ((s0, 0, []), (s1, 1, []), (b1, 1, ["--set", "kernel.hz=250"]),
+                                   (c1, 1, ["--summary"])):
+            p = run("sweep", self.cfg, *GRID, "--seeds", "1-2", "--shard", f"{shard}/2", *extra, "--out", path)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(run("merge", out, s0, s1).returncode, 0)
+        os.remove(out)
+        self.assert_one_line_error(run("merge", out, s0, b1), f"{b1}:1: from sweep", "not shards of one sweep")
+        self.assert_one_line_error(run("merge", out, s0, c1), f"{c1}:1: has a summary", "one shard run with --summary")
+        self.assertFalse(os.path.exists(out))
+        with open(s1) as f:
+            before = f.read()
+        p = run("sweep", self.cfg, *GRID, "--seeds", "1-2", "--shard", "1/2", "--set", "kernel.hz=250", "--out", s1)
+        self.assert_one_line_error(p, f"{s1}:1: written by a different sweep", "choose another --out")
+        with open(s1) as f:
+            self.assertEqual(f.read(), before)
+
 
 class BadFlags(SweepTest):
     def test_bad_flags_exit_2_with_one_line_and_no_output(self):
