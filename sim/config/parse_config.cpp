@@ -28,7 +28,9 @@ static void parse_kernel(const JsonNode& root, Scenario& sc, json& norm)
   ks.schedule             = k.get_enum("schedule", {"random"}, "random");
   ks.step_jitter_ns       = uint64_t(k.get_int("step_jitter_ns", 0, 1000000, 50));
   ks.gfp_atomic_fail_rate = k.get_double("gfp_atomic_fail_rate", 0.0, 1.0, 0.0);
-  ks.hz                   = int(k.get_int("hz", INT32_MIN, INT32_MAX, 1000));
+  if (k.has("hz") && !k.value().at("hz").is_number_integer())
+    k.fail("hz", describe(k.value().at("hz")) + " is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
+  ks.hz = int(k.get_int("hz", 100, 1000, 1000));
   if (ks.hz != 100 && ks.hz != 250 && ks.hz != 300 && ks.hz != 1000)
     k.fail("hz", std::to_string(ks.hz) + " is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
   ks.nr_requests            = int(k.get_int("nr_requests", 4, 1000000, 128));

@@ -252,6 +252,8 @@ TEST(Config, KernelSettings)
 {
   EXPECT_EQ(error_with("kernel.hz=500"),
             "config.json: kernel.hz: 500 is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
+  EXPECT_EQ(error_with("kernel.hz=\"1000\""),
+            "config.json: kernel.hz: \"1000\" is not one of the kernel's CONFIG_HZ values: 100, 250, 300, 1000");
   EXPECT_EQ(error_with("kernel.gfp_atomic_fail_rate=1.5"),
             "config.json: kernel.gfp_atomic_fail_rate: 1.5 is out of range 0.0..1.0");
   EXPECT_EQ(error_with("kernel.dirty_background_bytes=\"128m\""),
