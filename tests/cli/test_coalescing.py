@@ -48,7 +48,7 @@ class Coalescing(CliCase):
             self.assertEqual(a, b, f"{config} seed {seed}")
 
     def seeds_hit(self, config, coalescing, seeds=100):
-        out = self.path(f"s{int(coalescing)}.jsonl")
+        out = self.path(f"{os.path.basename(config)}-{int(coalescing)}.jsonl")  # one file per sweep
         p = subprocess.run([IOSIM, "sweep", config, "--grid", "kernel.ioc_api=legacy", "--seeds", f"1-{seeds}",
                             "--jobs", "2", "--summary", "--out", out], capture_output=True, text=True,
                            env=env(coalescing), timeout=900)
