@@ -40,17 +40,7 @@ const std::vector<double>& LatencyHistogram::default_percentiles()
   return p;
 }
 
-uint64_t LatencyHistogram::percentile(double p) const
-{
-  if (n_ == 0) return 0;
-  double want  = double(n_) * p / 100.0;
-  uint64_t sum = 0;
-  for (int i = 0; i < kBuckets; ++i) {
-    sum += b_[size_t(i)];
-    if (b_[size_t(i)] && double(sum) >= want) return bucket_value(i);
-  }
-  return bucket_value(kBuckets - 1);
-}
+uint64_t LatencyHistogram::percentile(double p) const { return percentiles({p})[0]; }
 
 std::vector<uint64_t> LatencyHistogram::percentiles(const std::vector<double>& ascending) const
 {
