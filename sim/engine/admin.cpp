@@ -73,9 +73,10 @@ std::string do_ioprio_set(World& w, const EventSpec& e)
   // sharing it through CLONE_IO gets it too (whether the kernel really applied it is the
   // oracle's ioprio_lost).
   if (!err) {
-    const int group = target->io_group < 0 ? target->index : target->io_group;
-    for (const auto& t : w.tasks)
-      if ((t->io_group < 0 ? t->index : t->io_group) == group) w.res(*t).ioprio = e.ioprio;
+    TaskRt& owner       = *w.tasks[size_t(target->io_group < 0 ? target->index : target->io_group)];
+    w.res(owner).ioprio = e.ioprio;
+    for (int i : owner.io_sharers)
+      w.res(*w.tasks[size_t(i)]).ioprio = e.ioprio;
   }
   return errno_name(err);
 }
@@ -122,7 +123,10 @@ void do_fork_event(World& w, const EventSpec& e, size_t rec, TaskRt& parent)
   child.ioprio             = w.res(parent).ioprio;
   TaskRt& c                = create_task(w, child, e.child, now_ns(), kt, true);
   c.stop_ns                = parent.stop_ns;
-  if (e.clone_io) c.io_group = parent.io_group < 0 ? parent.index : parent.io_group;
+  if (e.clone_io) {
+    c.io_group = parent.io_group < 0 ? parent.index : parent.io_group;
+    w.tasks[size_t(c.io_group)]->io_sharers.push_back(c.index);
+  }
   finish(w, rec, "ok");
 }
 

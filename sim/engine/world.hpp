@@ -46,6 +46,7 @@ struct TaskRt {
   bool reaped         = false; // do_exit done and reaped: no longer found by pid
   bool forked         = false; // created by a fork event: its ioprio came from copy_io
   int io_group        = -1;    // CLONE_IO: the index of the task whose io_context it shares (-1: its own)
+  std::vector<int> io_sharers; // of a task whose io_context others share: their indices
   TaskRt(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
 };
 
